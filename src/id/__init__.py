@@ -1,0 +1,31 @@
+"""OIDC identity tokens wherever code runs.
+
+`detect_credential(audience)` returns a token from the CI platform or cloud workload this code
+runs on, None when there is none, and raises `AmbientCredentialError` when one is present but
+cannot give a token. Importing `id` is cheap: the network code loads only when a platform is found.
+"""
+
+from __future__ import annotations
+
+from ._detect import detect_credential
+from ._errors import (
+    AmbientCredentialError,
+    GitHubOidcPermissionCredentialError,
+    IdentityError,
+    InvalidAudienceError,
+    MalformedTokenError,
+)
+from ._jwt import decode_oidc_token
+
+__version__ = "2.0.0"
+
+__all__ = [
+    "AmbientCredentialError",
+    "GitHubOidcPermissionCredentialError",
+    "IdentityError",
+    "InvalidAudienceError",
+    "MalformedTokenError",
+    "__version__",
+    "decode_oidc_token",
+    "detect_credential",
+]

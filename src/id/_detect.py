@@ -1,0 +1,72 @@
+"""`detect_credential`: find the platform this code runs on and get a token from it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from . import _log
+from ._errors import (
+    AmbientCredentialError,
+    IdentityError,
+    InvalidAudienceError,
+    MalformedTokenError,
+)
+
+
+def _check_audience(audience: object) -> str:
+    if not isinstance(audience, str) or not audience.strip():
+        raise InvalidAudienceError(f"the audience must be a non-empty string, not {audience!r}")
+    return audience
+
+
+def _checked_token(token: str, audience: str, title: str) -> str:
+    """`token` if it is a JWT whose `aud` holds `audience`; the platform is named otherwise."""
+    from ._jwt import audiences, unverified_claims
+
+    token = token.strip()
+    try:
+        token_audiences = audiences(unverified_claims(token))
+    except MalformedTokenError as exc:
+        raise AmbientCredentialError(
+            f"{title} returned something that is not a usable JWT: {exc}"
+        ) from None
+    if audience not in token_audiences:
+        raise AmbientCredentialError(
+            f"{title} returned a token for audience {', '.join(map(repr, token_audiences))}, "
+            f"not {audience!r}"
+        )
+    return token
+
+
+def detect_credential(audience: str, *, environ: Mapping[str, str] | None = None) -> str | None:
+    """Return an OIDC token for `audience` from the first supported environment detected.
+
+    Returns None when no supported environment is present. Raises `AmbientCredentialError`
+    (`GitHubOidcPermissionCredentialError` for a GitHub job without `id-token: write`) when one is
+    present but no token can be had, naming the platform and the fix. The token is checked to be
+    a JWT whose `aud` holds `audience`; its signature is not verified.
+    """
+    from ._deadline import Deadline
+    from .providers import PROVIDERS, Context
+
+    audience = _check_audience(audience)
+    environ = os.environ if environ is None else environ
+    for provider in PROVIDERS:
+        reason = provider.detect(environ)
+        if reason is None:
+            continue
+        _log.debug("%s detected: %s", provider.title, reason)
+        context = Context(environ, Deadline.from_environ(environ))
+        try:
+            token = provider.fetch(audience, context)
+        except AmbientCredentialError:
+            raise
+        except (IdentityError, OSError) as exc:
+            # Callers such as twine catch only AmbientCredentialError: nothing else may escape.
+            raise AmbientCredentialError(f"{provider.title}: {exc}") from exc
+        finally:
+            context.close()
+        return _checked_token(token, audience, provider.title)
+    _log.debug("no supported environment detected")
+    return None

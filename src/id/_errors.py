@@ -1,0 +1,32 @@
+"""The exceptions `id` raises. Every one of them subclasses `IdentityError`."""
+
+from __future__ import annotations
+
+
+class IdentityError(Exception):
+    """Base class of every error `id` raises on purpose."""
+
+
+class AmbientCredentialError(IdentityError):
+    """A supported environment was detected, but no token could be obtained from it.
+
+    The message names the platform and says what to change. Callers such as twine catch only
+    this class, so every failure inside a detected environment is raised as it (or a subclass).
+    """
+
+
+class GitHubOidcPermissionCredentialError(AmbientCredentialError):
+    """A GitHub Actions job has no OIDC token: the workflow lacks `permissions: id-token: write`,
+    or the job runs for a pull request from a fork, which never gets one."""
+
+
+class MalformedTokenError(IdentityError, ValueError):
+    """A string handed in or received as a token is not a well-formed JWT.
+
+    It also subclasses `ValueError`, which is what PyPI's `id` 1.x let escape from
+    `decode_oidc_token`, so existing `except ValueError` handlers keep working.
+    """
+
+
+class InvalidAudienceError(IdentityError, ValueError):
+    """The audience asked for is not a non-empty string."""

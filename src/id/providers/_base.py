@@ -1,0 +1,61 @@
+"""What every provider is: a cheap "am I here?" check and a token fetch."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping
+
+from .._deadline import Deadline
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .._http import HttpClient
+
+
+class Context:
+    """What a provider may use while fetching: the environment, the deadline and one HTTP client.
+
+    The client is made on first use, so providers that never touch the network import nothing
+    from `http.client` or `ssl`.
+    """
+
+    __slots__ = ("_http", "deadline", "environ")
+
+    def __init__(self, environ: Mapping[str, str], deadline: Deadline) -> None:
+        self.environ = environ
+        self.deadline = deadline
+        self._http: HttpClient | None = None
+
+    @property
+    def http(self) -> HttpClient:
+        """The HTTP client for this detection."""
+        if self._http is None:
+            from .._http import HttpClient
+
+            self._http = HttpClient(self.deadline, self.environ)
+        return self._http
+
+    def close(self) -> None:
+        """Release the HTTP client's connections, if one was made."""
+        if self._http is not None:
+            self._http.close()
+
+
+class Provider(abc.ABC):
+    """One platform that hands out OIDC tokens."""
+
+    #: Short, stable identifier, e.g. ``"github"``.
+    name: str
+    #: The platform's name as people know it, used in every message, e.g. ``"GitHub Actions"``.
+    title: str
+
+    @abc.abstractmethod
+    def detect(self, environ: Mapping[str, str]) -> str | None:
+        """Why this platform is present (e.g. ``"GITHUB_ACTIONS=true"``), or None if it is not.
+
+        Cheap: no network, no subprocess, standard library only.
+        """
+
+    @abc.abstractmethod
+    def fetch(self, audience: str, context: Context) -> str:
+        """A token for `audience`; raises `AmbientCredentialError` naming the fix when it cannot."""

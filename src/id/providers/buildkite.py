@@ -1,0 +1,49 @@
+"""Buildkite: the agent prints a token for any audience."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .._errors import AmbientCredentialError
+from .._redact import summarize
+from ._base import Context, Provider
+
+AGENT = "buildkite-agent"
+
+
+class Buildkite(Provider):
+    """A Buildkite job, through `buildkite-agent oidc request-token`."""
+
+    name = "buildkite"
+    title = "Buildkite"
+
+    def detect(self, environ: Mapping[str, str]) -> str | None:
+        """Present when `BUILDKITE=true`."""
+        if environ.get("BUILDKITE") == "true":
+            return "BUILDKITE=true"
+        return None
+
+    def fetch(self, audience: str, context: Context) -> str:
+        """Run `buildkite-agent oidc request-token --audience AUD` and return what it prints."""
+        from .. import _subprocess
+
+        agent = _subprocess.which(AGENT, context.environ)
+        if agent is None:
+            raise AmbientCredentialError(
+                f"{self.title}: {AGENT} is not on PATH: run this step on a Buildkite agent "
+                "(v3.48 or newer) or put the agent binary on PATH"
+            )
+        result = _subprocess.run(
+            [agent, "oidc", "request-token", "--audience", audience],
+            deadline=context.deadline,
+            environ=context.environ,
+        )
+        if result.returncode != 0:
+            raise AmbientCredentialError(
+                f"{self.title}: {AGENT} oidc request-token failed (exit status "
+                f"{result.returncode}): {summarize(result.stderr) or 'it printed no error'}"
+            )
+        token = result.stdout.decode("utf-8", "replace").strip()
+        if not token:
+            raise AmbientCredentialError(f"{self.title}: {AGENT} printed no token")
+        return token

@@ -1,0 +1,81 @@
+"""CircleCI: the `circleci` CLI issues tokens for any audience; jobs with a context also get
+default tokens in `CIRCLE_OIDC_TOKEN_V2` / `CIRCLE_OIDC_TOKEN` for the organisation's id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .._errors import AmbientCredentialError, MalformedTokenError
+from .._redact import summarize
+from ._base import Context, Provider
+
+CLI = "circleci"
+DEFAULT_TOKEN_VARIABLES = ("CIRCLE_OIDC_TOKEN_V2", "CIRCLE_OIDC_TOKEN")
+
+
+class CircleCI(Provider):
+    """A CircleCI job."""
+
+    name = "circleci"
+    title = "CircleCI"
+
+    def detect(self, environ: Mapping[str, str]) -> str | None:
+        """Present when `CIRCLECI=true`."""
+        if environ.get("CIRCLECI") == "true":
+            return "CIRCLECI=true"
+        return None
+
+    def fetch(self, audience: str, context: Context) -> str:
+        """Ask the CLI for a token; without the CLI, use a default token whose `aud` matches."""
+        from .. import _subprocess
+
+        cli = _subprocess.which(CLI, context.environ)
+        if cli is None:
+            return self._default_token(audience, context.environ)
+        import json
+
+        result = _subprocess.run(
+            # --root-issuer as PyPI's id passes it: trusted publishers expect the root issuer.
+            [cli, "run", "oidc", "get", "--claims", json.dumps({"aud": audience}), "--root-issuer"],
+            deadline=context.deadline,
+            environ=context.environ,
+        )
+        if result.returncode != 0:
+            raise AmbientCredentialError(
+                f"{self.title}: `{CLI} run oidc get` failed (exit status {result.returncode}): "
+                f"{summarize(result.stderr) or 'it printed no error'}"
+            )
+        token = result.stdout.decode("utf-8", "replace").strip()
+        if not token:
+            raise AmbientCredentialError(f"{self.title}: `{CLI} run oidc get` printed no token")
+        return token
+
+    def _default_token(self, audience: str, environ: Mapping[str, str]) -> str:
+        from .._jwt import audiences, unverified_claims
+
+        seen: list[str] = []
+        for variable in DEFAULT_TOKEN_VARIABLES:
+            token = environ.get(variable, "").strip()
+            if not token:
+                continue
+            try:
+                token_audiences = audiences(unverified_claims(token))
+            except MalformedTokenError as exc:
+                seen.append(f"{variable} is not a usable JWT ({exc})")
+                continue
+            if audience in token_audiences:
+                return token
+            seen.append(f"{variable} is for audience {', '.join(map(repr, token_audiences))}")
+        found = (
+            "; ".join(seen)
+            if seen
+            else (
+                "neither CIRCLE_OIDC_TOKEN_V2 nor CIRCLE_OIDC_TOKEN is set (jobs get them only "
+                "when they use a context)"
+            )
+        )
+        raise AmbientCredentialError(
+            f"{self.title}: the `{CLI}` CLI is not on PATH, so no token can be requested for "
+            f"audience {audience!r}, and {found}. Use an image that has the CircleCI CLI "
+            "(such as cimg/*), or ask for the organisation id as the audience"
+        )

@@ -1,0 +1,83 @@
+"""GitHub Actions, GitHub Enterprise Server and Forgejo Actions (the same token protocol)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .._errors import AmbientCredentialError, GitHubOidcPermissionCredentialError
+from ._base import Context, Provider
+
+REQUEST_URL = "ACTIONS_ID_TOKEN_REQUEST_URL"
+REQUEST_TOKEN = "ACTIONS_ID_TOKEN_REQUEST_TOKEN"  # noqa: S105 - a variable name, not a secret
+
+
+def with_audience(url: str, audience: str) -> str:
+    """`url` with `audience` set in its query, keeping the query it already has.
+
+    GitHub's URL already carries `api-version=2.0`, Forgejo's `placeholder=true`.
+    """
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "audience"]
+    query.append(("audience", audience))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+class GitHubActions(Provider):
+    """A GitHub Actions job (github.com or Enterprise Server), or a Forgejo Actions job."""
+
+    name = "github"
+    title = "GitHub Actions"
+
+    def detect(self, environ: Mapping[str, str]) -> str | None:
+        """Present when `GITHUB_ACTIONS=true`, which Forgejo's runner sets too."""
+        if environ.get("GITHUB_ACTIONS") == "true":
+            return "GITHUB_ACTIONS=true"
+        return None
+
+    def fetch(self, audience: str, context: Context) -> str:
+        """GET the request URL with the audience added, authorised by the request token."""
+        environ = context.environ
+        # FORGEJO_ACTIONS is set by Forgejo's runner (unverified against its docs): only the
+        # wording of the messages depends on it.
+        forgejo = environ.get("FORGEJO_ACTIONS") == "true"
+        title = "Forgejo Actions" if forgejo else self.title
+        url = environ.get(REQUEST_URL, "")
+        request_token = environ.get(REQUEST_TOKEN, "")
+        if not url or not request_token:
+            missing = " and ".join(
+                n for n, v in ((REQUEST_URL, url), (REQUEST_TOKEN, request_token)) if not v
+            )
+            if forgejo:
+                fix = "add `enable-openid-connect: true` to the job in the workflow file"
+            else:
+                fix = (
+                    "add `permissions: id-token: write` to the workflow or the job; "
+                    "pull requests from forks never get a token"
+                )
+            raise GitHubOidcPermissionCredentialError(
+                f"{title}: this job may not request OIDC tokens ({missing} not set): {fix}"
+            )
+        response = context.http.request(
+            "GET",
+            with_audience(url, audience),
+            headers={"Accept": "application/json"},
+            # Lower-case "bearer" as PyPI's id sends it; GitHub accepts either.
+            credential_headers={"Authorization": f"bearer {request_token}"},
+        )
+        if response.status in (401, 403):
+            raise GitHubOidcPermissionCredentialError(
+                f"{title}: the token endpoint refused the job's request token "
+                f"({response.describe()}); check `permissions: id-token: write`"
+            )
+        if response.status != 200:
+            raise AmbientCredentialError(
+                f"{title}: the token endpoint answered {response.describe()}"
+            )
+        value = response.json_object().get("value")
+        if not isinstance(value, str) or not value:
+            raise AmbientCredentialError(
+                f'{title}: the token endpoint\'s answer has no string "value" holding the token'
+            )
+        return value

@@ -1,0 +1,55 @@
+"""GitLab CI: ID tokens declared under `id_tokens:` arrive as environment variables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from .._errors import AmbientCredentialError
+from ._base import Context, Provider
+
+_UNSAFE = re.compile(r"[^A-Z0-9_]|^[^A-Z_]")
+_PLAIN_YAML = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+
+
+def variable_name(audience: str) -> str:
+    """The variable holding the token for `audience`: `<AUD>_ID_TOKEN`.
+
+    `<AUD>` is the audience upper-cased with every character outside `A-Z0-9_` replaced by `_`,
+    and a leading digit replaced (not prefixed) by `_`: the convention of PyPI's `id`, which
+    GitLab's documentation for trusted publishing follows (`pypi` -> `PYPI_ID_TOKEN`).
+    """
+    return _UNSAFE.sub("_", audience.upper()) + "_ID_TOKEN"
+
+
+def _yaml_scalar(text: str) -> str:
+    import json
+
+    # A JSON string is a valid YAML double-quoted scalar.
+    return text if _PLAIN_YAML.fullmatch(text) else json.dumps(text)
+
+
+class GitLabCI(Provider):
+    """A GitLab CI/CD job (gitlab.com or self-managed)."""
+
+    name = "gitlab"
+    title = "GitLab CI"
+
+    def detect(self, environ: Mapping[str, str]) -> str | None:
+        """Present when `GITLAB_CI=true`."""
+        if environ.get("GITLAB_CI") == "true":
+            return "GITLAB_CI=true"
+        return None
+
+    def fetch(self, audience: str, context: Context) -> str:
+        """Read `<AUD>_ID_TOKEN`; say which `id_tokens:` lines to add when it is missing."""
+        name = variable_name(audience)
+        token = context.environ.get(name, "").strip()
+        if token:
+            return token
+        state = "is empty" if name in context.environ else "is not set"
+        raise AmbientCredentialError(
+            f"{self.title}: no ID token for audience {audience!r}: the variable {name} {state}. "
+            "Declare it in .gitlab-ci.yml, in the job that needs it:\n"
+            f"  id_tokens:\n    {name}:\n      aud: {_yaml_scalar(audience)}"
+        )

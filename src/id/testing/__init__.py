@@ -1,0 +1,39 @@
+"""Emulators of every platform `id` supports, for testing code that consumes OIDC tokens offline.
+
+Each emulator is a context manager. Inside it, `environ` holds the variables a job of that
+platform would have, and a loopback server plays the platform's token service (and serves its
+issuer's discovery document and JWKS). Tokens are real RS256 JWTs signed by a fresh key.
+
+    from id import detect_credential
+    from id.testing import GitHubActions
+
+    with GitHubActions() as job:
+        token = detect_credential("pypi", environ=job.environ)
+
+Needs the `testing` extra: `pip install 'id[testing]'`.
+"""
+
+from __future__ import annotations
+
+from ._emulator import Emulator
+from ._issuer import OIDCIssuer
+from ._server import Faults, LoopbackServer, Reply, Request
+from .buildkite import Buildkite
+from .circleci import CircleCI
+from .gcp import GoogleCloud
+from .github import GitHubActions
+from .gitlab import GitLabCI
+
+__all__ = [
+    "Buildkite",
+    "CircleCI",
+    "Emulator",
+    "Faults",
+    "GitHubActions",
+    "GitLabCI",
+    "GoogleCloud",
+    "LoopbackServer",
+    "OIDCIssuer",
+    "Reply",
+    "Request",
+]

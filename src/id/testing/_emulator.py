@@ -1,0 +1,128 @@
+"""What every platform emulator shares: an issuer, an optional loopback server, the job's
+environment variables, and a temporary folder for stand-in executables."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from ._issuer import DISCOVERY_PATH, JWKS_PATH, OIDCIssuer
+from ._server import Faults, LoopbackServer, Reply, Request, Route
+
+_STANDINS = Path(__file__).parent / "standins"
+
+
+class Emulator:
+    """Base of the platform emulators: a context manager that yields itself.
+
+    Inside the `with` block, `environ` holds the variables a job of the platform would have (add
+    them to a copy of `os.environ`, or pass them to `detect_credential(environ=...)`), and
+    `issuer` is the `OIDCIssuer` whose key signs the tokens. The token service, if any, runs on
+    127.0.0.1 and serves the issuer's discovery document and JWKS too, so `issuer.url` is a real,
+    reachable OpenID issuer (every emulator runs one, even where the platform needs no
+    token service).
+    """
+
+    #: The platform's name, as in id's provider registry.
+    platform: str = ""
+
+    def __init__(
+        self,
+        *,
+        claims: Mapping[str, Any] | None = None,
+        faults: Faults | None = None,
+        lifetime: float = 300,
+    ) -> None:
+        self.claim_overrides = dict(claims or {})
+        self.faults = faults
+        self.lifetime = lifetime
+        self.issuer = OIDCIssuer()
+        self.environ: dict[str, str] = {}
+        self.server: LoopbackServer | None = None
+        self._tempdir: str | None = None
+
+    # Subclasses override these three.
+    def routes(self) -> dict[str, Route]:
+        """Exact-path routes of the token service (none where the platform has no server)."""
+        return {}
+
+    def prefix_routes(self) -> dict[str, Route]:
+        """Path-prefix routes of the token service."""
+        return {}
+
+    def job_environ(self) -> dict[str, str]:
+        """The environment variables of a job, computed once the server is up."""
+        raise NotImplementedError
+
+    def platform_claims(self, audience: str) -> dict[str, Any]:
+        """The claims a real token of this platform carries for `audience`."""
+        raise NotImplementedError
+
+    def mint(self, audience: str, claims: Mapping[str, Any] | None = None) -> str:
+        """A token for `audience` with `claims` (default: the platform's) and the test's overrides.
+
+        The overrides given to the emulator win, so `claims={"aud": "other"}` gives a token for
+        the wrong audience, and `lifetime=-60` an expired one.
+        """
+        base = self.platform_claims(audience) if claims is None else dict(claims)
+        payload = {**base, "aud": audience, **self.claim_overrides}
+        return self.issuer.mint(payload, lifetime=self.lifetime)
+
+    @property
+    def url(self) -> str:
+        """The base URL of the emulator's server (token service, discovery and JWKS)."""
+        if self.server is None:
+            raise RuntimeError("the emulator is not running: use it in a `with` block")
+        return self.server.url
+
+    @property
+    def requests(self) -> list[Request]:
+        """Every request the emulator's server received, in order."""
+        return self.server.requests if self.server is not None else []
+
+    def install_standin(self, program: str, source: str) -> str:
+        """Write an executable named `program` (the stand-in `source`) into a folder on PATH."""
+        if self._tempdir is None:
+            self._tempdir = tempfile.mkdtemp(prefix=f"id-{self.platform}-")
+        path = Path(self._tempdir, program)
+        text = (_STANDINS / source).read_text(encoding="utf-8").split("\n", 1)[1]
+        path.write_text(f"#!{sys.executable}\n{text}", encoding="utf-8")
+        path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        return self._tempdir
+
+    def path_with(self, folder: str) -> str:
+        """PATH with `folder` first."""
+        return folder + os.pathsep + os.environ.get("PATH", os.defpath)
+
+    def __enter__(self) -> Emulator:
+        routes = self.routes()
+        routes[DISCOVERY_PATH] = lambda _request: Reply.json(200, self.issuer.discovery())
+        routes[JWKS_PATH] = lambda _request: Reply.json(200, self.issuer.jwks())
+        self.server = LoopbackServer(
+            routes,
+            prefix_routes=self.prefix_routes(),
+            faults=self.faults,
+            reliable_paths=frozenset({DISCOVERY_PATH, JWKS_PATH}),
+        ).start()
+        self.issuer.url = self.server.url
+        self.environ = self.job_environ()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.server is not None:
+            self.server.stop()
+        if self._tempdir is not None:
+            shutil.rmtree(self._tempdir, ignore_errors=True)
+            self._tempdir = None

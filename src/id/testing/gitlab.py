@@ -1,0 +1,70 @@
+"""GitLab CI: tokens declared under `id_tokens:` arrive as variables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ._emulator import Emulator
+from ._server import Faults
+
+
+def _variable_name(audience: str) -> str:
+    from ..providers.gitlab import variable_name
+
+    return variable_name(audience)
+
+
+class GitLabCI(Emulator):
+    """A GitLab CI job whose `.gitlab-ci.yml` declares one ID token per audience in `audiences`,
+    named by the `<AUD>_ID_TOKEN` convention (or by `id_tokens`, a name-to-audience mapping)."""
+
+    platform = "gitlab"
+
+    def __init__(
+        self,
+        audiences: Sequence[str] = (),
+        *,
+        id_tokens: Mapping[str, str] | None = None,
+        project_path: str = "group/project",
+        ref: str = "main",
+        claims: Mapping[str, Any] | None = None,
+        faults: Faults | None = None,
+        lifetime: float = 300,
+    ) -> None:
+        super().__init__(claims=claims, faults=faults, lifetime=lifetime)
+        self.id_tokens = {_variable_name(a): a for a in audiences}
+        self.id_tokens.update(id_tokens or {})
+        self.project_path = project_path
+        self.ref = ref
+
+    def platform_claims(self, audience: str) -> dict[str, Any]:
+        """The claims of a GitLab ID token for a branch pipeline."""
+        namespace = self.project_path.rsplit("/", 1)[0]
+        return {
+            "sub": f"project_path:{self.project_path}:ref_type:branch:ref:{self.ref}",
+            "namespace_path": namespace,
+            "project_path": self.project_path,
+            "ref": self.ref,
+            "ref_type": "branch",
+            "ref_protected": "true",
+            "pipeline_source": "push",
+            "ci_config_ref_uri": (
+                f"gitlab.example.com/{self.project_path}//.gitlab-ci.yml@refs/heads/{self.ref}"
+            ),
+            "user_login": "release-bot",
+            "runner_environment": "gitlab-hosted",
+        }
+
+    def job_environ(self) -> dict[str, str]:
+        """`GITLAB_CI=true` and one variable per declared ID token."""
+        environ = {
+            "GITLAB_CI": "true",
+            "CI": "true",
+            "CI_PROJECT_PATH": self.project_path,
+            "CI_COMMIT_REF_NAME": self.ref,
+            "CI_SERVER_URL": self.url,
+        }
+        for name, audience in self.id_tokens.items():
+            environ[name] = self.mint(audience)
+        return environ

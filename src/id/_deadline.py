@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 
 from ._errors import AmbientCredentialError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 TIMEOUT_VARIABLE = "ID_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 
 from . import _log
 from ._errors import (
@@ -12,6 +11,10 @@ from ._errors import (
     InvalidAudienceError,
     MalformedTokenError,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 def _check_audience(audience: object) -> str:

@@ -119,9 +119,7 @@ class Response:
 def _display(url: str) -> str:
     """The URL without its query, fragment or user info: enough to identify it in a message."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
 
 
 class _Target:
@@ -308,8 +306,11 @@ class HttpClient:
                 )
             if connection.sock is not None:
                 connection.sock.settimeout(self._deadline.attempt_timeout())
-            chunk = raw.read1(_READ_CHUNK) if hasattr(raw, "read1") else raw.read(_READ_CHUNK)
+            chunk = raw.read1(_READ_CHUNK)
             if not chunk:
+                # read1 leaves a fully read response open, and the connection then refuses its
+                # next request: close the response so the connection can be reused.
+                raw.close()
                 return b"".join(chunks)
             size += len(chunk)
             if size > MAX_RESPONSE_BYTES:

@@ -6,8 +6,6 @@ wrong without repeating the token.
 
 from __future__ import annotations
 
-import re
-
 from ._errors import MalformedTokenError
 
 TYPE_CHECKING = False
@@ -17,14 +15,15 @@ if TYPE_CHECKING:
 # Real ID tokens are a few kilobytes; Entra tokens with many group claims reach about 10 KB.
 MAX_TOKEN_LENGTH = 64 * 1024
 
-_SEGMENT = re.compile(r"[A-Za-z0-9_-]*={0,2}")
+_SEGMENT = r"[A-Za-z0-9_-]*={0,2}"
 
 
 def _b64url_decode(segment: str, part: str) -> bytes:
     import base64
     import binascii
+    import re
 
-    if not _SEGMENT.fullmatch(segment):
+    if not re.fullmatch(_SEGMENT, segment):
         raise MalformedTokenError(f"the JWT's {part} is not base64url")
     unpadded = segment.rstrip("=")
     if len(unpadded) % 4 == 1:

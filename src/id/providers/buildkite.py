@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from .._errors import AmbientCredentialError
-from .._redact import summarize
 from ._base import Context, Provider
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 AGENT = "buildkite-agent"
 
@@ -26,6 +27,7 @@ class Buildkite(Provider):
     def fetch(self, audience: str, context: Context) -> str:
         """Run `buildkite-agent oidc request-token --audience AUD` and return what it prints."""
         from .. import _subprocess
+        from .._redact import summarize
 
         agent = _subprocess.which(AGENT, context.environ)
         if agent is None:

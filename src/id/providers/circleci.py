@@ -3,11 +3,12 @@ default tokens in `CIRCLE_OIDC_TOKEN_V2` / `CIRCLE_OIDC_TOKEN` for the organisat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from .._errors import AmbientCredentialError, MalformedTokenError
-from .._redact import summarize
 from ._base import Context, Provider
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 CLI = "circleci"
 DEFAULT_TOKEN_VARIABLES = ("CIRCLE_OIDC_TOKEN_V2", "CIRCLE_OIDC_TOKEN")
@@ -28,6 +29,7 @@ class CircleCI(Provider):
     def fetch(self, audience: str, context: Context) -> str:
         """Ask the CLI for a token; without the CLI, use a default token whose `aud` matches."""
         from .. import _subprocess
+        from .._redact import summarize
 
         cli = _subprocess.which(CLI, context.environ)
         if cli is None:

@@ -3,10 +3,12 @@ another service account (`GOOGLE_SERVICE_ACCOUNT_NAME`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from .._errors import AmbientCredentialError
 from ._base import Context, Provider
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 DMI_PRODUCT_NAME = "/sys/class/dmi/id/product_name"
 DEFAULT_METADATA_HOST = "metadata.google.internal"

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-
 from .._errors import AmbientCredentialError
 from ._base import Context, Provider
 
-_UNSAFE = re.compile(r"[^A-Z0-9_]|^[^A-Z_]")
-_PLAIN_YAML = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+_UNSAFE = r"[^A-Z0-9_]|^[^A-Z_]"
+_PLAIN_YAML = r"[A-Za-z][A-Za-z0-9_.-]*"
 
 
 def variable_name(audience: str) -> str:
@@ -19,14 +20,17 @@ def variable_name(audience: str) -> str:
     and a leading digit replaced (not prefixed) by `_`: the convention of PyPI's `id`, which
     GitLab's documentation for trusted publishing follows (`pypi` -> `PYPI_ID_TOKEN`).
     """
-    return _UNSAFE.sub("_", audience.upper()) + "_ID_TOKEN"
+    import re
+
+    return re.sub(_UNSAFE, "_", audience.upper()) + "_ID_TOKEN"
 
 
 def _yaml_scalar(text: str) -> str:
     import json
+    import re
 
     # A JSON string is a valid YAML double-quoted scalar.
-    return text if _PLAIN_YAML.fullmatch(text) else json.dumps(text)
+    return text if re.fullmatch(_PLAIN_YAML, text) else json.dumps(text)
 
 
 class GitLabCI(Provider):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -129,7 +130,8 @@ class Faults:
 class LoopbackServer:
     """An HTTP/1.1 server on 127.0.0.1 with an ephemeral port, serving `routes` in a thread.
 
-    `routes` maps a path to a handler, `prefix_routes` a path prefix to one. `faults` apply to
+    `routes` maps a path to a handler, `prefix_routes` a path prefix to one. With `tls` (a server
+    context, e.g. from trustme), it serves HTTPS. `faults` apply to
     every path except those in `reliable_paths` (the issuer's discovery and JWKS). Every request is
     recorded in `requests`, in order.
     """
@@ -141,11 +143,13 @@ class LoopbackServer:
         prefix_routes: Mapping[str, Route] | None = None,
         faults: Faults | None = None,
         reliable_paths: frozenset[str] = frozenset(),
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.routes = dict(routes)
         self.prefix_routes = dict(prefix_routes or {})
         self.faults = faults
         self.reliable_paths = reliable_paths
+        self.tls = tls
         self.requests: list[Request] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -156,7 +160,8 @@ class LoopbackServer:
         if self._httpd is None:
             raise RuntimeError("the server is not running")
         host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://{host!s}:{port}"
 
     def _route(self, path: str) -> Route | None:
         if path in self.routes:
@@ -206,6 +211,8 @@ class LoopbackServer:
                 """Silence the default access log on stderr."""
 
         self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
+        if self.tls is not None:
+            self._httpd.socket = self.tls.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
         return self

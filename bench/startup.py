@@ -1,0 +1,208 @@
+"""Time whole `python -m id` processes: this package against PyPI's `id` 1.6.1.
+
+Installs PyPI's `id` 1.6.1 into its own virtual environment (bench/.venv-pypi-id, made once),
+then runs each case as alternating pairs of processes (ours, theirs, ours, theirs, ...) after a
+warm-up, and reports the median time of each and the median of the per-pair ratios.
+
+    .venv/bin/python bench/startup.py            # print the table
+    .venv/bin/python bench/startup.py --write    # also write it to bench/RESULTS.md
+
+Run it with the interpreter that has this package (and its `testing` extra) installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import venv
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYPI_VENV = HERE / ".venv-pypi-id"
+PYPI_VERSION = "1.6.1"
+RESULTS = HERE / "RESULTS.md"
+AUDIENCE = "sigstore"
+
+
+def pypi_python() -> str:
+    """The interpreter of a virtual environment holding PyPI's id 1.6.1 (made on first use)."""
+    python = PYPI_VENV / "bin" / "python"
+    if not python.exists():
+        venv.create(PYPI_VENV, with_pip=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", f"id=={PYPI_VERSION}"], check=True
+        )
+    version = subprocess.run(
+        [str(python), "-c", "import id; print(id.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if version != PYPI_VERSION:
+        sys.exit(f"{PYPI_VENV} holds id {version}, not {PYPI_VERSION}: delete it and rerun")
+    return str(python)
+
+
+def clean_environ() -> dict[str, str]:
+    """This process's environment without anything that would make a platform look present."""
+    from id.providers import PROVIDERS
+
+    environ = dict(os.environ)
+    for name in list(environ):
+        probe = {name: environ[name]}
+        if any(provider.detect(probe) for provider in PROVIDERS) or name.endswith("_ID_TOKEN"):
+            del environ[name]
+    return environ
+
+
+@dataclass
+class Case:
+    """One row of the table: a command line run by both interpreters in one environment."""
+
+    name: str
+    argv: list[str]
+    environ: Mapping[str, str]
+    theirs: bool = True
+    expect_token: bool = False
+
+
+def time_once(python: str, case: Case) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [python, *case.argv], env=dict(case.environ), capture_output=True, text=True, check=False
+    )
+    elapsed = time.perf_counter() - started
+    if case.expect_token and not result.stdout.startswith("eyJ"):
+        sys.exit(f"{case.name}: {python} printed no token: {result.stderr.strip()[-300:]}")
+    return elapsed
+
+
+@dataclass
+class Row:
+    name: str
+    ours: float
+    theirs: float | None
+    ratio: float | None
+
+
+def measure(case: Case, ours: str, theirs: str, pairs: int, warmup: int) -> Row:
+    for _ in range(warmup):
+        time_once(ours, case)
+        if case.theirs:
+            time_once(theirs, case)
+    our_times: list[float] = []
+    their_times: list[float] = []
+    ratios: list[float] = []
+    for _ in range(pairs):
+        mine = time_once(ours, case)
+        our_times.append(mine)
+        if case.theirs:
+            other = time_once(theirs, case)
+            their_times.append(other)
+            ratios.append(mine / other)
+    return Row(
+        case.name,
+        statistics.median(our_times),
+        statistics.median(their_times) if their_times else None,
+        statistics.median(ratios) if ratios else None,
+    )
+
+
+@contextlib.contextmanager
+def cases(environ: dict[str, str]) -> Iterator[list[Case]]:
+    from id.testing import GitHubActions, GitLabCI, GoogleCloud
+
+    with (
+        GitHubActions() as github,
+        GitLabCI(audiences=[AUDIENCE]) as gitlab,
+        GoogleCloud() as cloud,
+    ):
+        run_id = ["-m", "id", AUDIENCE]
+        yield [
+            Case("`python -c pass` (the floor)", ["-c", "pass"], environ),
+            Case("`python -c 'import id'`", ["-c", "import id"], environ),
+            Case("`python -m id` with no CI present", run_id, environ),
+            Case(
+                "`python -m id`, emulated GitHub Actions job",
+                run_id,
+                {**environ, **github.environ},
+                expect_token=True,
+            ),
+            Case(
+                "`python -m id`, emulated GitLab CI job",
+                run_id,
+                {**environ, **gitlab.environ},
+                expect_token=True,
+            ),
+            # PyPI's id hard-codes http://metadata/ and cannot be pointed at an emulator.
+            Case(
+                "`python -m id`, emulated Google Cloud metadata server",
+                run_id,
+                {**environ, **cloud.environ},
+                theirs=False,
+                expect_token=True,
+            ),
+        ]
+
+
+def table(rows: list[Row], pairs: int) -> str:
+    lines = [
+        f"| case ({pairs} alternating pairs, medians) | id 2.0 | PyPI id {PYPI_VERSION} "
+        "| ratio (median of pairs) |",
+        "|---|---:|---:|---:|",
+    ]
+    for row in rows:
+        theirs = f"{row.theirs * 1000:.1f} ms" if row.theirs is not None else "n/a"
+        ratio = f"{row.ratio:.2f}×" if row.ratio is not None else "n/a"
+        lines.append(f"| {row.name} | {row.ours * 1000:.1f} ms | {theirs} | {ratio} |")
+    floor = rows[0].ours
+    lines.append("")
+    lines.append(
+        "Against the floor: "
+        + "; ".join(f"{row.name}: {row.ours / floor:.2f}×" for row in rows[1:4])
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run the benchmark and print (and optionally write) the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--pairs", type=int, default=20, help="alternating pairs per case")
+    parser.add_argument("--warmup", type=int, default=3, help="unrecorded pairs first")
+    parser.add_argument("--write", action="store_true", help=f"write the table to {RESULTS}")
+    args = parser.parse_args()
+    if args.pairs < 15:
+        parser.error("at least 15 pairs are needed for a stable median")
+
+    theirs = pypi_python()
+    ours = sys.executable
+    environ = clean_environ()
+    with cases(environ) as all_cases:
+        rows = [measure(case, ours, theirs, args.pairs, args.warmup) for case in all_cases]
+    machine = (
+        f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"{time.strftime('%Y-%m-%d')}"
+    )
+    text = table(rows, args.pairs)
+    print(text)
+    print(f"\n{machine}")
+    if args.write:
+        RESULTS.write_text(
+            "# Start-up benchmark\n\n"
+            "Made by `.venv/bin/python bench/startup.py --write`: whole processes, alternating "
+            f"this package and PyPI's id {PYPI_VERSION} run by run.\n\n"
+            f"{text}\n\n{machine}\n",
+            encoding="utf-8",
+        )
+
+
+if __name__ == "__main__":
+    main()

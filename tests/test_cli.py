@@ -1,0 +1,117 @@
+"""`python -m id` run for real in a subprocess, against the emulators."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from id.testing import GitHubActions, GitLabCI
+from tests.helpers import claims, job_environ, run_id
+
+
+def test_prints_the_token_and_nothing_else() -> None:
+    with GitHubActions() as job:
+        result = run_id("sigstore", env=job_environ(job.environ))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    token, newline, rest = result.stdout.partition("\n")
+    assert (newline, rest) == ("\n", "")
+    assert claims(token)["aud"] == "sigstore"
+
+
+def test_decode_prints_header_and_payload_json() -> None:
+    with GitHubActions(repository="octo/demo") as job:
+        result = run_id("-d", "sigstore", env=job_environ(job.environ))
+    assert result.returncode == 0, result.stderr
+    header, payload = (json.loads(line) for line in result.stdout.splitlines())
+    assert header["alg"] == "RS256"
+    assert payload["repository"] == "octo/demo"
+    assert payload["aud"] == "sigstore"
+
+
+def test_audience_from_id_oidc_audience() -> None:
+    with GitHubActions() as job:
+        result = run_id(env=job_environ({**job.environ, "ID_OIDC_AUDIENCE": "pypi"}))
+    assert result.returncode == 0, result.stderr
+    assert claims(result.stdout.strip())["aud"] == "pypi"
+
+
+def test_argument_wins_over_id_oidc_audience() -> None:
+    with GitHubActions() as job:
+        result = run_id("sigstore", env=job_environ({**job.environ, "ID_OIDC_AUDIENCE": "pypi"}))
+    assert claims(result.stdout.strip())["aud"] == "sigstore"
+
+
+def test_missing_audience_is_a_usage_error() -> None:
+    result = run_id(env=job_environ({}))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "give an AUDIENCE argument or set ID_OIDC_AUDIENCE" in result.stderr
+
+
+def test_version() -> None:
+    result = run_id("-V")
+    assert (result.returncode, result.stdout) == (0, "id 2.0.0\n")
+
+
+def test_help_documents_the_exit_codes() -> None:
+    result = run_id("--help")
+    assert result.returncode == 0
+    assert "exit status: 0 token printed" in " ".join(result.stdout.split())
+
+
+@pytest.mark.usefixtures("off_cloud")
+def test_no_platform_prints_nothing_and_exits_3() -> None:
+    result = run_id("sigstore", env=job_environ({}))
+    assert result.returncode == 3
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "id: no supported environment detected (checked: GitHub Actions"
+    )
+
+
+def test_permission_error_is_one_line_with_the_fix() -> None:
+    with GitHubActions(id_token_permission=False) as job:
+        result = run_id("sigstore", env=job_environ(job.environ))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("id: error: GitHub Actions: ")
+    assert "permissions: id-token: write" in line
+
+
+def test_gitlab_error_shows_the_yaml() -> None:
+    with GitLabCI() as job:
+        result = run_id("pypi", env=job_environ(job.environ))
+    assert result.returncode == 1
+    assert "  id_tokens:\n    PYPI_ID_TOKEN:\n      aud: pypi\n" in result.stderr
+
+
+def test_verbose_logs_and_traceback_never_show_secrets() -> None:
+    with GitHubActions(claims={"aud": "other"}) as job:
+        result = run_id("-vv", "sigstore", env=job_environ(job.environ))
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+    assert "DEBUG" in result.stderr
+    assert "GitHub Actions detected: GITHUB_ACTIONS=true" in result.stderr
+    assert job.request_token not in result.stderr
+    assert "eyJ" not in result.stderr
+
+
+def test_verbose_success_keeps_the_token_off_stderr() -> None:
+    with GitHubActions() as job:
+        result = run_id("-v", "sigstore", env=job_environ(job.environ))
+    token = result.stdout.strip()
+    assert result.returncode == 0
+    assert "GET http://127.0.0.1" in result.stderr
+    assert token not in result.stderr
+    assert job.request_token not in result.stderr
+
+
+def test_id_loglevel_debug() -> None:
+    with GitHubActions() as job:
+        result = run_id("sigstore", env=job_environ({**job.environ, "ID_LOGLEVEL": "debug"}))
+    assert result.returncode == 0
+    assert "GitHub Actions detected" in result.stderr

@@ -1,0 +1,82 @@
+"""detect_credential as a whole: order, None, the audience check, errors callers can catch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import id as id_package
+from id import AmbientCredentialError, IdentityError, InvalidAudienceError, detect_credential
+from id.providers import PROVIDERS
+from id.testing import Buildkite, GitLabCI, GoogleCloud
+from tests.helpers import claims, job_environ
+
+
+@pytest.mark.usefixtures("off_cloud")
+def test_none_when_no_platform_is_present() -> None:
+    assert detect_credential("sigstore") is None
+
+
+def test_order_is_ci_first_and_cloud_metadata_last() -> None:
+    assert [p.name for p in PROVIDERS] == ["github", "gitlab", "buildkite", "circleci", "gcp"]
+
+
+@pytest.mark.parametrize("ci", [GitLabCI, Buildkite])
+def test_ci_runner_on_a_google_cloud_vm_gets_its_ci_token(ci: type) -> None:
+    with GoogleCloud() as cloud, ci(audiences=["pypi"]) if ci is GitLabCI else ci() as job:
+        token = detect_credential("pypi", environ=job_environ({**cloud.environ, **job.environ}))
+        assert cloud.requests == []
+    assert claims(token)["iss"] == job.issuer.url
+
+
+@pytest.mark.parametrize("audience", ["", "   ", None, 5])
+def test_invalid_audience(audience: object) -> None:
+    with pytest.raises(InvalidAudienceError, match="non-empty string"):
+        detect_credential(audience)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-1", "99999"])
+def test_invalid_id_timeout_is_explained(value: str) -> None:
+    with GitLabCI(audiences=["pypi"]) as job:
+        environ = job_environ({**job.environ, "ID_TIMEOUT": value})
+        with pytest.raises(AmbientCredentialError, match=f"ID_TIMEOUT='{value}' is not valid"):
+            detect_credential("pypi", environ=environ)
+
+
+def test_os_errors_inside_a_provider_become_ambient_credential_errors(tmp_path: Path) -> None:
+    # An agent that exists but cannot be executed: twine must still get AmbientCredentialError.
+    agent = tmp_path / "buildkite-agent"
+    agent.write_text("not a program")
+    agent.chmod(0o755)
+    with Buildkite(agent_installed=False) as job:
+        environ = job_environ({**job.environ, "PATH": str(tmp_path)})
+        with pytest.raises(AmbientCredentialError, match="Buildkite: .*Exec format error") as info:
+            detect_credential("pypi", environ=environ)
+    assert isinstance(info.value.__cause__, OSError)
+
+
+def test_error_hierarchy_matches_pypi_id() -> None:
+    assert issubclass(id_package.AmbientCredentialError, id_package.IdentityError)
+    assert issubclass(
+        id_package.GitHubOidcPermissionCredentialError, id_package.AmbientCredentialError
+    )
+    assert issubclass(id_package.MalformedTokenError, ValueError)
+    assert issubclass(IdentityError, Exception)
+    assert id_package.__version__ == "2.0.0"
+
+
+def test_importing_id_loads_no_network_code() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, id\n"
+        "heavy = {'http.client', 'ssl', 'socket', 'json', 'urllib.request', 'subprocess',"
+        " 'typing'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,45 @@
+"""The README's commands are the ones CI runs, and its quick start works."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def code_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
+
+
+def test_readme_opens_with_the_two_commands_ci_runs() -> None:
+    first = code_blocks("sh")[0].strip().splitlines()
+    assert len(first) == 2
+    assert README.index("```sh") < README.index("\n## ")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for command in first:
+        assert command in ci, f"{command!r} is not in .ci/run"
+
+
+def test_quick_start_prints_a_token_payload() -> None:
+    quick_start = code_blocks("python")[0]
+    result = subprocess.run(
+        [sys.executable, "-c", quick_start], capture_output=True, text=True, check=True, timeout=60
+    )
+    payload = json.loads(result.stdout)
+    assert payload["aud"] == "pypi"
+    assert payload["repository"] == "octo-org/octo-repo"
+
+
+def test_platform_table_lists_every_provider_in_order() -> None:
+    from id.providers import PROVIDERS
+
+    section = README[README.index("\n## Platforms") : README.index("\n### ")]
+    rows = re.findall(r"^\| (\d) \| ([^|]+) \|", section, flags=re.MULTILINE)
+    assert [int(number) for number, _ in rows] == list(range(1, len(PROVIDERS) + 1))
+    for (_, platform), provider in zip(rows, PROVIDERS):
+        assert platform.startswith(provider.title), (platform, provider.title)

@@ -1,0 +1,95 @@
+"""The emulators behave like the platforms: they refuse what the real services refuse, and the
+tokens they sign verify against the JWKS they serve."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import jwt
+import pytest
+
+from id.testing import Emulator, GitHubActions, GitLabCI, GoogleCloud
+from id.testing.gcp import ACCOUNT_PATH
+from id.testing.github import TOKEN_PATH
+
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def call(
+    url: str, *, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, method=method, headers=headers or {})
+    try:
+        with _DIRECT.open(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def verify(emulator: Emulator, token: str, audience: str) -> dict[str, Any]:
+    keys = jwt.PyJWKClient(
+        json.loads(call(emulator.url + "/.well-known/openid-configuration")[1])["jwks_uri"]
+    )
+    key = keys.get_signing_key_from_jwt(token)
+    return jwt.decode(
+        token, key, algorithms=["RS256"], audience=audience, issuer=emulator.issuer.url
+    )
+
+
+def test_github_endpoint_enforces_the_protocol() -> None:
+    with GitHubActions() as job:
+        auth = {"Authorization": f"Bearer {job.request_token}"}
+        base = f"{job.url}{TOKEN_PATH}"
+        assert call(f"{base}?api-version=2.0&audience=x", method="POST", headers=auth)[0] == 405
+        assert call(f"{base}?audience=x", headers=auth)[0] == 400
+        assert call(f"{base}?api-version=2.0&audience=x")[0] == 401
+        assert (
+            call(f"{base}?api-version=2.0&audience=x", headers={"Authorization": "bearer nope"})[0]
+            == 401
+        )
+        status, body = call(f"{base}?api-version=2.0", headers=auth)
+        assert status == 200
+        answer = json.loads(body)
+        assert answer["count"] == 1
+        claims = verify(job, answer["value"], "https://github.com/octo-org")
+    assert claims["sub"] == "repo:octo-org/octo-repo:ref:refs/heads/main"
+
+
+def test_metadata_server_enforces_its_header_and_audience() -> None:
+    with GoogleCloud() as cloud:
+        identity = f"{cloud.url}{ACCOUNT_PATH}/identity"
+        flavor = {"Metadata-Flavor": "Google"}
+        assert call(f"{identity}?audience=x")[0] == 403
+        assert (
+            call(f"{identity}?audience=x", headers={**flavor, "X-Forwarded-For": "1.2.3.4"})[0]
+            == 403
+        )
+        assert call(identity, headers=flavor)[0] == 400
+        status, body = call(f"{identity}?audience=x", headers=flavor)
+        assert status == 200
+        claims = verify(cloud, body.decode(), "x")
+    assert "google" not in claims  # only format=full adds the compute_engine claim
+    assert claims["email"] == cloud.service_account
+
+
+def test_gitlab_tokens_verify_against_the_emulators_issuer() -> None:
+    with GitLabCI(audiences=["pypi"], project_path="g/p") as job:
+        claims = verify(job, job.environ["PYPI_ID_TOKEN"], "pypi")
+    assert claims["project_path"] == "g/p"
+
+
+def test_expired_tokens_can_be_made() -> None:
+    with (
+        GitLabCI(audiences=["pypi"], lifetime=-60) as job,
+        pytest.raises(jwt.ExpiredSignatureError),
+    ):
+        verify(job, job.environ["PYPI_ID_TOKEN"], "pypi")
+
+
+def test_each_emulator_has_its_own_key() -> None:
+    with GitLabCI(audiences=["pypi"]) as one, GitLabCI(audiences=["pypi"]) as two:
+        with pytest.raises(jwt.PyJWKClientError):
+            verify(two, one.environ["PYPI_ID_TOKEN"], "pypi")

@@ -51,6 +51,19 @@ def pypi_python() -> str:
     return str(python)
 
 
+def compile_ours() -> None:
+    """Write this package's bytecode, as installing a wheel does.
+
+    An editable install has none, and where PYTHONDONTWRITEBYTECODE is set every run would
+    compile every module again, while pip compiled PyPI's id when it installed it.
+    """
+    import compileall
+
+    import id
+
+    compileall.compile_dir(str(Path(id.__file__).parent), quiet=1)
+
+
 def clean_environ() -> dict[str, str]:
     """This process's environment without anything that would make a platform look present."""
     from id.providers import PROVIDERS
@@ -184,6 +197,7 @@ def main() -> None:
 
     theirs = pypi_python()
     ours = sys.executable
+    compile_ours()
     environ = clean_environ()
     with cases(environ) as all_cases:
         rows = [measure(case, ours, theirs, args.pairs, args.warmup) for case in all_cases]

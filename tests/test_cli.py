@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from id.__main__ import Arguments, parse, parse_common
 from id.testing import GitHubActions, GitLabCI
 from tests.helpers import claims, job_environ, run_id
 
@@ -115,3 +118,40 @@ def test_id_loglevel_debug() -> None:
         result = run_id("sigstore", env=job_environ({**job.environ, "ID_LOGLEVEL": "debug"}))
     assert result.returncode == 0
     assert "GitHub Actions detected" in result.stderr
+
+
+_WORDS = [
+    "-v",
+    "--verbose",
+    "-vv",
+    "-vvv",
+    "-d",
+    "--decode",
+    "pypi",
+    "sigstore",
+    "",
+    "-",
+    "--",
+    "-x",
+    "--verb",
+    "-dv",
+    "-V",
+]
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=5))
+def test_fast_parser_agrees_with_argparse(argv: list[str]) -> None:
+    fast = parse_common(argv)
+    if fast is None:
+        return
+    try:
+        slow = parse(argv)
+    except SystemExit:  # pragma: no cover - a failure: argparse refused what the fast path took
+        pytest.fail(f"argparse refuses {argv!r}, the fast path accepted it as {fast!r}")
+    assert repr(fast) == repr(slow)
+
+
+def test_fast_parser_leaves_the_rest_to_argparse() -> None:
+    for argv in (["-h"], ["-V"], ["--verb", "x"], ["-dv", "x"], ["a", "b"], ["--", "x"]):
+        assert parse_common(argv) is None
+    assert repr(parse_common(["-vv", "-d", "pypi"])) == repr(Arguments("pypi", True, 2))

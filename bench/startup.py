@@ -5,7 +5,7 @@ then runs each case as alternating pairs of processes (ours, theirs, ours, their
 warm-up, and reports the median time of each and the median of the per-pair ratios.
 
     .venv/bin/python bench/startup.py            # print the table
-    .venv/bin/python bench/startup.py --write    # also write it to bench/RESULTS.md
+    .venv/bin/python bench/startup.py --write    # also write its section of bench/RESULTS.md
 
 Run it with the interpreter that has this package (and its `testing` extra) installed.
 """
@@ -28,7 +28,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PYPI_VENV = HERE / ".venv-pypi-id"
 PYPI_VERSION = "1.6.1"
-RESULTS = HERE / "RESULTS.md"
 AUDIENCE = "sigstore"
 
 
@@ -190,7 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--pairs", type=int, default=20, help="alternating pairs per case")
     parser.add_argument("--warmup", type=int, default=3, help="unrecorded pairs first")
-    parser.add_argument("--write", action="store_true", help=f"write the table to {RESULTS}")
+    parser.add_argument("--write", action="store_true", help="write it to bench/RESULTS.md")
     args = parser.parse_args()
     if args.pairs < 15:
         parser.error("at least 15 pairs are needed for a stable median")
@@ -209,12 +208,13 @@ def main() -> None:
     print(text)
     print(f"\n{machine}")
     if args.write:
-        RESULTS.write_text(
-            "# Start-up benchmark\n\n"
-            "Made by `.venv/bin/python bench/startup.py --write`: whole processes, alternating "
-            f"this package and PyPI's id {PYPI_VERSION} run by run.\n\n"
-            f"{text}\n\n{machine}\n",
-            encoding="utf-8",
+        from _results import write_section
+
+        write_section(
+            "startup",
+            "## Start-up: `bench/startup.py`\n\n"
+            "Whole processes, alternating this package and PyPI's id "
+            f"{PYPI_VERSION} run by run.\n\n{text}\n\n{machine}",
         )
 
 

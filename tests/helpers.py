@@ -18,12 +18,16 @@ def claims(token: str) -> dict[str, Any]:
 
 
 def run_id(
-    *args: str, env: Mapping[str, str] | None = None, timeout: float = 60
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real CLI, `python -m id ARGS...`, in a subprocess."""
     return subprocess.run(
         [sys.executable, "-m", "id", *args],
         env=dict(os.environ if env is None else env),
+        input=input,
         capture_output=True,
         text=True,
         timeout=timeout,

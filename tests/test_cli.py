@@ -154,4 +154,78 @@ def test_fast_parser_agrees_with_argparse(argv: list[str]) -> None:
 def test_fast_parser_leaves_the_rest_to_argparse() -> None:
     for argv in (["-h"], ["-V"], ["--verb", "x"], ["-dv", "x"], ["a", "b"], ["--", "x"]):
         assert parse_common(argv) is None
-    assert repr(parse_common(["-vv", "-d", "pypi"])) == repr(Arguments("pypi", True, 2))
+    assert repr(parse_common(["-vv", "-d", "pypi"])) == repr(
+        Arguments("pypi", view="decode", verbose=2)
+    )
+
+
+def test_show_is_readable_and_says_the_signature_is_unchecked() -> None:
+    with GitHubActions(repository="octo/app") as job:
+        token = run_id("pypi", env=job_environ(job.environ)).stdout
+    result = run_id("--token", "-", env=job_environ({}), input=token)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(":", 1) for line in result.stdout.splitlines())
+    assert lines["audience"].strip() == "pypi"
+    assert lines["platform"].strip() == "GitHub Actions"
+    assert lines["  repository"].strip() == "octo/app"
+    assert "in 5 min" in lines["expires"] or "in 4 min" in lines["expires"]
+    assert "not verified" in lines["signature"]
+
+
+def test_show_marks_an_expired_token() -> None:
+    with GitHubActions(lifetime=-120) as job:
+        token = job.mint("pypi")
+    result = run_id("--show", "--token", token, env=job_environ({}))
+    assert result.returncode == 0
+    assert "EXPIRED:" in result.stdout
+    assert "ago)" in result.stdout
+
+
+def test_json_view() -> None:
+    with GitHubActions() as job:
+        result = run_id("--json", "pypi", env=job_environ(job.environ))
+    document = json.loads(result.stdout)
+    assert document["audience"] == ["pypi"]
+    assert document["header"]["alg"] == "RS256"
+    assert document["platform"]["name"] == "github"
+    assert 0 < document["expires_in_seconds"] <= 300
+    assert document["verified"] is False
+
+
+def test_verify_prints_the_verified_claims() -> None:
+    with GitHubActions() as job:
+        result = run_id(
+            "--verify", "--issuer", job.issuer.url, "pypi", env=job_environ(job.environ)
+        )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["aud"] == "pypi"
+    assert result.stderr == ""
+
+
+def test_verify_failure_exits_4_with_the_reason() -> None:
+    with GitHubActions() as job, GitHubActions() as other:
+        token = job.mint("pypi")
+        result = run_id(
+            "--verify", "--issuer", other.issuer.url, "--token", token, "pypi", env=job_environ({})
+        )
+    assert result.returncode == 4
+    assert result.stdout == ""
+    assert result.stderr.startswith("id: error: ")
+    assert "publishes no key" in result.stderr
+
+
+def test_verify_of_a_given_token_needs_the_audience() -> None:
+    result = run_id("--verify", "--token", "a.b.c", env=job_environ({}))
+    assert result.returncode == 2
+    assert "give the audience to verify" in result.stderr
+
+
+def test_malformed_token_from_stdin() -> None:
+    result = run_id("--token", "-", env=job_environ({}), input="not a token\n")
+    assert result.returncode == 1
+    assert result.stderr == "id: error: a JWT has 3 dot-separated parts, this token has 1\n"
+
+
+def test_views_are_mutually_exclusive() -> None:
+    result = run_id("--json", "--show", "pypi", env=job_environ({}))
+    assert result.returncode == 2

@@ -38,7 +38,8 @@ def test_quick_start_prints_a_token_payload() -> None:
 def test_platform_table_lists_every_provider_in_order() -> None:
     from id.providers import PROVIDERS
 
-    section = README[README.index("\n## Platforms") : README.index("\n### ")]
+    start = README.index("\n## Platforms")
+    section = README[start : README.index("\n### ", start)]
     rows = re.findall(r"^\| (\d) \| ([^|]+) \|", section, flags=re.MULTILINE)
     assert [int(number) for number, _ in rows] == list(range(1, len(PROVIDERS) + 1))
     for (_, platform), provider in zip(rows, PROVIDERS):

@@ -7,25 +7,33 @@ cannot give a token. Importing `id` is cheap: the network code loads only when a
 
 from __future__ import annotations
 
-from ._detect import detect_credential
+from ._detect import detect_credential, detect_identity
 from ._errors import (
     AmbientCredentialError,
+    ExpiredIdentity,
     GitHubOidcPermissionCredentialError,
     IdentityError,
     InvalidAudienceError,
     MalformedTokenError,
+    VerificationError,
 )
 from ._jwt import decode_oidc_token
+from ._token import IdentityToken, Platform
 
 __version__ = "2.0.0"
 
 __all__ = [
     "AmbientCredentialError",
+    "ExpiredIdentity",
     "GitHubOidcPermissionCredentialError",
     "IdentityError",
+    "IdentityToken",
     "InvalidAudienceError",
     "MalformedTokenError",
+    "Platform",
+    "VerificationError",
     "__version__",
     "decode_oidc_token",
     "detect_credential",
+    "detect_identity",
 ]

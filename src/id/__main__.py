@@ -1,7 +1,8 @@
-"""`python -m id`: print an OIDC token for an audience.
+"""`python -m id`: print an OIDC token for an audience, or show what a token says.
 
-Exit status: 0 a token was printed; 1 a platform was detected but gave no token (or another
-error); 2 the command line is wrong; 3 no supported environment was detected.
+Exit status: 0 done; 1 a platform was detected but gave no token (or another error); 2 the
+command line is wrong; 3 no supported environment was detected; 4 the token is expired or did not
+verify.
 """
 
 from __future__ import annotations
@@ -21,24 +22,37 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_NOT_DETECTED = 3
+EXIT_INVALID = 4
 
 
 class Arguments:
     """What the command line asked for."""
 
-    __slots__ = ("audience", "decode", "verbose")
+    __slots__ = ("audience", "issuer", "token", "verbose", "view")
 
-    def __init__(self, audience: str | None, decode: bool, verbose: int) -> None:
+    def __init__(
+        self,
+        audience: str | None,
+        *,
+        view: str = "token",
+        verbose: int = 0,
+        token: str | None = None,
+        issuer: str | None = None,
+    ) -> None:
         self.audience = audience
-        self.decode = decode
+        self.view = view
         self.verbose = verbose
+        self.token = token
+        self.issuer = issuer
 
     def __repr__(self) -> str:
-        return f"Arguments({self.audience!r}, decode={self.decode}, verbose={self.verbose})"
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"Arguments({fields})"
 
 
 _VERBOSE = {"-v": 1, "--verbose": 1, "-vv": 2, "-vvv": 3}
 _DECODE = frozenset({"-d", "--decode"})
+VIEWS = ("decode", "json", "show", "verify")
 
 
 def parse_common(argv: Sequence[str]) -> Arguments | None:
@@ -50,24 +64,31 @@ def parse_common(argv: Sequence[str]) -> Arguments | None:
     which gives the same result for every command line this accepts.
     """
     audience: str | None = None
-    decode = False
+    view = "token"
     verbose = 0
     for argument in argv:
         if argument in _VERBOSE:
             verbose += _VERBOSE[argument]
         elif argument in _DECODE:
-            decode = True
+            view = "decode"
         elif argument.startswith("-") or audience is not None:
             return None
         else:
             audience = argument
-    return Arguments(audience, decode, verbose)
+    return Arguments(audience, view=view, verbose=verbose)
 
 
 def parse(argv: Sequence[str]) -> Arguments:
     """Parse any command line; exits with status 2 on a usage error, as argparse does."""
     namespace = _parser().parse_args(argv)
-    return Arguments(namespace.audience, namespace.decode, namespace.verbose)
+    view = namespace.view or ("show" if namespace.token is not None else "token")
+    return Arguments(
+        namespace.audience,
+        view=view,
+        verbose=namespace.verbose,
+        token=namespace.token,
+        issuer=namespace.issuer,
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,10 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="id",
         description="Print an OIDC identity token for AUDIENCE from the CI platform or cloud "
-        "workload this runs on.",
+        "workload this runs on, or show what a token says.",
         epilog=f"exit status: {EXIT_OK} token printed, {EXIT_ERROR} a platform was detected "
         f"but gave no token, {EXIT_USAGE} usage error, {EXIT_NOT_DETECTED} no supported "
-        "environment detected",
+        f"environment detected, {EXIT_INVALID} the token is expired or did not verify",
     )
     parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
@@ -89,11 +110,46 @@ def _parser() -> argparse.ArgumentParser:
         default=0,
         help="debug logging to stderr (tokens are never logged); -vv also logs other libraries",
     )
-    parser.add_argument(
+    views = parser.add_mutually_exclusive_group()
+    views.add_argument(
         "-d",
         "--decode",
-        action="store_true",
+        dest="view",
+        action="store_const",
+        const="decode",
         help="print the token's decoded header and payload (JSON, one per line) instead",
+    )
+    views.add_argument(
+        "--json",
+        dest="view",
+        action="store_const",
+        const="json",
+        help="print one JSON object: header, claims, issuer, identity, expiry, platform",
+    )
+    views.add_argument(
+        "--show",
+        dest="view",
+        action="store_const",
+        const="show",
+        help="print what the token says, for people (the default with --token)",
+    )
+    views.add_argument(
+        "--verify",
+        dest="view",
+        action="store_const",
+        const="verify",
+        help="verify the token's signature and claims against its issuer and print the "
+        "verified claims (needs the verify extra)",
+    )
+    parser.add_argument(
+        "--token",
+        metavar="TOKEN",
+        help="inspect this token instead of detecting one; '-' reads it from stdin",
+    )
+    parser.add_argument(
+        "--issuer",
+        metavar="URL",
+        help="with --verify: the issuer to trust (default: the token's own iss claim)",
     )
     parser.add_argument(
         "audience",
@@ -130,37 +186,75 @@ def _fail(message: str, verbosity: int) -> None:
     print(f"id: error: {message}", file=sys.stderr)
 
 
+def _read_token(value: str) -> str:
+    if value != "-":
+        return value
+    from ._jwt import MAX_TOKEN_LENGTH
+
+    return sys.stdin.read(MAX_TOKEN_LENGTH + 1).strip()
+
+
+def _not_detected() -> int:
+    from .providers import PROVIDERS
+
+    checked = ", ".join(provider.title for provider in PROVIDERS)
+    print(
+        f"id: no supported environment detected (checked: {checked}); "
+        "run inside a CI job or cloud workload that issues OIDC tokens",
+        file=sys.stderr,
+    )
+    return EXIT_NOT_DETECTED
+
+
+def _render(args: Arguments, raw: str, audience: str) -> str:
+    from . import _views
+
+    if args.view == "token":
+        return f"{raw}\n"
+    if args.view == "decode":
+        return _views.decoded(raw)
+    from ._token import IdentityToken
+
+    token = IdentityToken(raw)
+    if args.view == "json":
+        return _views.as_json(token)
+    if args.view == "show":
+        return _views.show(token)
+    issuer = args.issuer or token.issuer
+    if args.issuer is None:
+        print(
+            f"id: verifying against the token's own issuer {issuer}; pass --issuer to pin it",
+            file=sys.stderr,
+        )
+    return _views.verified(token.verify(audience=audience, issuer=issuer))
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: `sys.argv[1:]`) and return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     args = parse_common(argv) or parse(argv)
     audience = args.audience or os.environ.get(AUDIENCE_VARIABLE, "")
-    if not audience.strip():
-        _parser().error(f"give an AUDIENCE argument or set {AUDIENCE_VARIABLE}")
+    needs_audience = args.token is None or args.view == "verify"
+    if needs_audience and not audience.strip():
+        what = "the audience to verify" if args.token is not None else "an AUDIENCE argument"
+        _parser().error(f"give {what} or set {AUDIENCE_VARIABLE}")
     _configure_logging(args.verbose)
 
-    from ._detect import detect_credential
-    from ._errors import IdentityError
+    from ._errors import ExpiredIdentity, IdentityError, VerificationError
 
     try:
-        token = detect_credential(audience)
-        if token is None:
-            from .providers import PROVIDERS
-
-            checked = ", ".join(provider.title for provider in PROVIDERS)
-            print(
-                f"id: no supported environment detected (checked: {checked}); "
-                "run inside a CI job or cloud workload that issues OIDC tokens",
-                file=sys.stderr,
-            )
-            return EXIT_NOT_DETECTED
-        if args.decode:
-            from ._jwt import decode_oidc_token
-
-            header, payload, _signature = decode_oidc_token(token)
-            sys.stdout.write(f"{header}\n{payload}\n")
+        if args.token is not None:
+            raw: str | None = _read_token(args.token)
         else:
-            sys.stdout.write(f"{token}\n")
+            from ._detect import detect_credential
+
+            raw = detect_credential(audience)
+        if raw is None:
+            return _not_detected()
+        sys.stdout.write(_render(args, raw, audience))
+    except (ExpiredIdentity, VerificationError) as exc:
+        _fail(str(exc), args.verbose)
+        return EXIT_INVALID
     except IdentityError as exc:
         _fail(str(exc), args.verbose)
         return EXIT_ERROR

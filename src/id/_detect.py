@@ -16,6 +16,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from ._token import IdentityToken
+
 
 def _check_audience(audience: object) -> str:
     if not isinstance(audience, str) or not audience.strip():
@@ -73,3 +75,22 @@ def detect_credential(audience: str, *, environ: Mapping[str, str] | None = None
         return _checked_token(token, audience, provider.title)
     _log.debug("no supported environment detected")
     return None
+
+
+def detect_identity(
+    audience: str, *, environ: Mapping[str, str] | None = None
+) -> IdentityToken | None:
+    """Like `detect_credential`, but the token comes as an `IdentityToken`.
+
+    Also raises `ExpiredIdentity` when the token is outside its validity period (by more than a
+    minute of clock skew), and `MalformedTokenError` when it lacks `iss`, `sub`, `aud`, `iat` or
+    `exp`. The signature is not verified: call `.verify(...)` for that.
+    """
+    from ._token import IdentityToken
+
+    token = detect_credential(audience, environ=environ)
+    if token is None:
+        return None
+    identity = IdentityToken(token)
+    identity.check_validity_period()
+    return identity

@@ -28,5 +28,14 @@ class MalformedTokenError(IdentityError, ValueError):
     """
 
 
+class ExpiredIdentity(IdentityError):  # noqa: N818 - the name sigstore-python users know
+    """A token is outside its validity period: expired, or not valid yet."""
+
+
+class VerificationError(IdentityError):
+    """A token's signature or claims did not verify against its issuer, or the issuer's keys
+    could not be had. The message says which check failed."""
+
+
 class InvalidAudienceError(IdentityError, ValueError):
     """The audience asked for is not a non-empty string."""

@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Any
 
 from ._issuer import DISCOVERY_PATH, JWKS_PATH, OIDCIssuer
-from ._server import Faults, LoopbackServer, Reply, Request, Route
+from ._server import Faults, LoopbackServer, Request, Route
 
 _STANDINS = Path(__file__).parent / "standins"
 
@@ -102,9 +102,7 @@ class Emulator:
         return folder + os.pathsep + os.environ.get("PATH", os.defpath)
 
     def __enter__(self) -> Emulator:
-        routes = self.routes()
-        routes[DISCOVERY_PATH] = lambda _request: Reply.json(200, self.issuer.discovery())
-        routes[JWKS_PATH] = lambda _request: Reply.json(200, self.issuer.jwks())
+        routes = {**self.routes(), **self.issuer.routes()}
         self.server = LoopbackServer(
             routes,
             prefix_routes=self.prefix_routes(),

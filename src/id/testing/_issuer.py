@@ -1,30 +1,76 @@
-"""An OpenID issuer for tests: a real RSA key, real RS256 JWTs, discovery and JWKS documents."""
+"""An OpenID issuer for tests: real keys, real signed JWTs, discovery and JWKS documents."""
 
 from __future__ import annotations
 
 import secrets
 import time
 from collections.abc import Mapping
-from typing import Any
+from types import TracebackType
+from typing import Any, Union
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+from ._server import Faults, LoopbackServer, Reply, Request, Route
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 JWKS_PATH = "/.well-known/jwks"
+ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA")
+
+PrivateKey = Union[rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey]
+
+
+def generate_key(algorithm: str) -> PrivateKey:
+    """A fresh private key of the type `algorithm` signs with."""
+    if algorithm.startswith(("RS", "PS")):
+        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    if algorithm == "ES256":
+        return ec.generate_private_key(ec.SECP256R1())
+    if algorithm == "ES384":
+        return ec.generate_private_key(ec.SECP384R1())
+    if algorithm == "EdDSA":
+        return ed25519.Ed25519PrivateKey.generate()
+    raise ValueError(f"unsupported algorithm {algorithm!r}; choose one of {ALGORITHMS}")
 
 
 class OIDCIssuer:
-    """Mints signed ID tokens and describes its keys, like a platform's token service.
+    """Mints signed ID tokens and publishes its keys, like a platform's token service.
 
-    Each instance has its own 2048-bit RSA key, so tokens from one test never verify in another.
+    Each instance has its own key (RSA 2048 for RS*/PS*, P-256/P-384 for ES256/ES384, Ed25519
+    for EdDSA), so tokens from one test never verify in another. Used as a context manager it
+    serves its discovery document and JWKS on 127.0.0.1 and `url` becomes that server's URL;
+    `jwks_faults` then apply to the JWKS endpoint, and `jwks_cache_control` is sent with it.
     """
 
-    def __init__(self, url: str = "https://issuer.invalid") -> None:
+    def __init__(
+        self,
+        url: str = "https://issuer.invalid",
+        *,
+        algorithm: str = "RS256",
+        jwks_faults: Faults | None = None,
+        jwks_cache_control: str | None = "max-age=300",
+    ) -> None:
         self.url = url
-        self.key_id = secrets.token_hex(8)
-        self._private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.algorithm = algorithm
+        self.jwks_faults = jwks_faults
+        self.jwks_cache_control = jwks_cache_control
+        self._keys: list[tuple[str, PrivateKey]] = []
+        self.rotate_key()
+        self.server: LoopbackServer | None = None
+
+    @property
+    def key_id(self) -> str:
+        """The `kid` of the current signing key."""
+        return self._keys[-1][0]
+
+    def rotate_key(self, *, keep_old: bool = False) -> str:
+        """Sign with a new key from now on; returns its `kid`. The old key leaves the JWKS
+        unless `keep_old` is true."""
+        if not keep_old:
+            self._keys.clear()
+        key_id = secrets.token_hex(8)
+        self._keys.append((key_id, generate_key(self.algorithm)))
+        return key_id
 
     def mint(
         self,
@@ -32,10 +78,11 @@ class OIDCIssuer:
         *,
         lifetime: float = 300,
         issued_at: float | None = None,
+        headers: Mapping[str, Any] | None = None,
     ) -> str:
-        """A signed RS256 JWT: `iss`, `iat`, `nbf`, `exp` and `jti` filled in, then `claims`.
+        """A signed JWT: `iss`, `iat`, `nbf`, `exp` and `jti` filled in, then `claims`.
 
-        A negative `lifetime` gives an expired token.
+        A negative `lifetime` gives an expired token; `headers` are added to the JOSE header.
         """
         now = int(time.time() if issued_at is None else issued_at)
         payload: dict[str, Any] = {
@@ -46,18 +93,23 @@ class OIDCIssuer:
             "jti": secrets.token_hex(16),
         }
         payload.update(claims or {})
+        key_id, key = self._keys[-1]
         return jwt.encode(
             payload,
-            self._private_key,
-            algorithm="RS256",
-            headers={"kid": self.key_id, "typ": "JWT"},
+            key,
+            algorithm=self.algorithm,
+            headers={"kid": key_id, "typ": "JWT", **(headers or {})},
         )
 
     def jwks(self) -> dict[str, Any]:
-        """The JSON Web Key Set holding this issuer's public key."""
-        jwk = RSAAlgorithm.to_jwk(self._private_key.public_key(), as_dict=True)
-        jwk.update({"kid": self.key_id, "alg": "RS256", "use": "sig"})
-        return {"keys": [jwk]}
+        """The JSON Web Key Set holding this issuer's public keys."""
+        algorithm = jwt.get_algorithm_by_name(self.algorithm)
+        keys = []
+        for key_id, key in self._keys:
+            jwk = algorithm.to_jwk(key.public_key(), as_dict=True)
+            jwk.update({"kid": key_id, "alg": self.algorithm, "use": "sig"})
+            keys.append(jwk)
+        return {"keys": keys}
 
     def discovery(self) -> dict[str, Any]:
         """The OpenID Connect discovery document."""
@@ -66,6 +118,39 @@ class OIDCIssuer:
             "jwks_uri": self.url.rstrip("/") + JWKS_PATH,
             "response_types_supported": ["id_token"],
             "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
+            "id_token_signing_alg_values_supported": [self.algorithm],
             "claims_supported": ["sub", "aud", "exp", "iat", "iss", "jti", "nbf"],
         }
+
+    def routes(self) -> dict[str, Route]:
+        """The discovery and JWKS endpoints, for a server that hosts this issuer."""
+
+        def jwks(_request: Request) -> Reply:
+            reply = Reply.json(200, self.jwks())
+            if self.jwks_cache_control:
+                reply.headers["Cache-Control"] = self.jwks_cache_control
+            return reply
+
+        return {DISCOVERY_PATH: lambda _request: Reply.json(200, self.discovery()), JWKS_PATH: jwks}
+
+    @property
+    def requests(self) -> list[Request]:
+        """Every request this issuer's own server received (when used as a context manager)."""
+        return self.server.requests if self.server is not None else []
+
+    def __enter__(self) -> OIDCIssuer:
+        self.server = LoopbackServer(
+            self.routes(), faults=self.jwks_faults, reliable_paths=frozenset({DISCOVERY_PATH})
+        ).start()
+        self.url = self.server.url
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None

@@ -1,0 +1,97 @@
+"""Ways to print a token for the command line: decoded, as JSON, or readable by people."""
+
+from __future__ import annotations
+
+import json
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ._token import IdentityToken
+
+
+def duration(seconds: float) -> str:
+    """`seconds` as people say it: "12 s", "4 min 12 s", "2 h 5 min", "3 d 4 h"."""
+    seconds = abs(round(seconds))
+    for unit, size, smaller, smaller_size in (
+        ("d", 86400, "h", 3600),
+        ("h", 3600, "min", 60),
+        ("min", 60, "s", 1),
+    ):
+        if seconds >= size:
+            whole, rest = divmod(seconds, size)
+            part = rest // smaller_size
+            return f"{whole} {unit}" + (f" {part} {smaller}" if part else "")
+    return f"{seconds} s"
+
+
+def relative(when: float, now: float | None = None) -> str:
+    """ "in 4 min 12 s" or "3 min ago"."""
+    delta = when - (time.time() if now is None else now)
+    return f"in {duration(delta)}" if delta >= 0 else f"{duration(delta)} ago"
+
+
+def decoded(raw: str) -> str:
+    """The header and payload JSON as they are in the token, one per line (`-d`)."""
+    from ._jwt import decode_oidc_token
+
+    header, payload, _ = decode_oidc_token(raw)
+    return f"{header}\n{payload}\n"
+
+
+def as_json(token: IdentityToken, now: float | None = None) -> str:
+    """One JSON object: header, claims, and what can be computed from them (`--json`)."""
+    now = time.time() if now is None else now
+    platform = token.platform
+    document: dict[str, Any] = {
+        "header": dict(token.header),
+        "claims": dict(token.claims),
+        "issuer": token.issuer,
+        "subject": token.subject,
+        "audience": token.audience,
+        "identity": token.identity,
+        "identity_claim": token.identity_claim,
+        "issued_at": token.issued_at.isoformat(),
+        "expires_at": token.expires_at.isoformat(),
+        "expires_in_seconds": round(token.claims["exp"] - now, 3),
+        "in_validity_period": token.in_validity_period(),
+        "platform": None
+        if platform is None
+        else {"name": platform.name, "title": platform.title, **platform.details},
+        "verified": False,
+    }
+    return json.dumps(document, indent=2, sort_keys=False) + "\n"
+
+
+def show(token: IdentityToken, now: float | None = None) -> str:
+    """What the token says, for people (`--show`). It says the signature was not checked."""
+    now = time.time() if now is None else now
+    rows = [
+        ("issuer", token.issuer),
+        ("subject", token.subject),
+        ("identity", f"{token.identity} (claim {token.identity_claim!r})"),
+        ("audience", ", ".join(token.audience)),
+        (
+            "issued",
+            f"{token.issued_at:%Y-%m-%d %H:%M:%S} UTC ({relative(token.claims['iat'], now)})",
+        ),
+    ]
+    exp = float(token.claims["exp"])
+    state = "expires" if exp > now else "EXPIRED"
+    rows.append((state, f"{token.expires_at:%Y-%m-%d %H:%M:%S} UTC ({relative(exp, now)})"))
+    if token.federated_issuer != token.issuer:
+        rows.append(("federated from", token.federated_issuer))
+    platform = token.platform
+    if platform is not None:
+        rows.append(("platform", platform.title))
+        rows.extend((f"  {name}", value) for name, value in platform.details.items())
+    rows.append(("signature", f"{token.header.get('alg')}, not verified (use --verify)"))
+    width = max(len(name) for name, _ in rows)
+    return "".join(f"{name + ':':<{width + 2}}{value}\n" for name, value in rows)
+
+
+def verified(claims: dict[str, Any]) -> str:
+    """The claims that verified, as JSON (`--verify`)."""
+    return json.dumps(claims, indent=2) + "\n"

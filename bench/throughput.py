@@ -83,7 +83,7 @@ def main() -> None:
 
         write_section(
             "throughput",
-            "## In one process: `bench/throughput.py`\n\n"
+            "### In one process: `bench/throughput.py`\n\n"
             "Each `detect_credential` call fetches a new token over a new HTTP connection (tokens "
             "are never cached); verification reuses the issuer's keys.\n\n"
             f"{text}\n\n{machine}",

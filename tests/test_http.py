@@ -20,6 +20,7 @@ from id._http import (
     HttpError,
     Response,
     may_carry_credential_over_http,
+    tls_context,
 )
 from id.testing import Faults, LoopbackServer, Reply, Request
 
@@ -294,7 +295,7 @@ def certificate_authority() -> trustme.CA:
     return trustme.CA()
 
 
-def tls_context(ca: trustme.CA) -> ssl.SSLContext:
+def server_tls(ca: trustme.CA) -> ssl.SSLContext:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
     return context
@@ -305,12 +306,19 @@ def test_tls_with_a_private_ca_from_ssl_cert_file(
 ) -> None:  # type: ignore[no-untyped-def]
     bundle = tmp_path / "ca.pem"
     certificate_authority.cert_pem.write_to_path(str(bundle))
-    with serving({"/": ok}, tls=tls_context(certificate_authority)) as server:
+    with serving({"/": ok}, tls=server_tls(certificate_authority)) as server:
         assert server.url.startswith("https://")
         with pytest.raises(HttpError, match="CERTIFICATE_VERIFY_FAILED"):
             request("GET", f"{server.url}/", seconds=3)
         response = request("GET", f"{server.url}/", environ={"SSL_CERT_FILE": str(bundle)})
     assert response.text() == "fine"
+
+
+def test_tls_context_is_built_once_per_ca_setting(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert tls_context(None, None) is tls_context(None, None)
+    bundle = tmp_path / "ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(bundle))
+    assert tls_context(str(bundle), None) is not tls_context(None, None)
 
 
 def test_unreadable_ssl_cert_file_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -150,7 +150,6 @@ class HttpClient:
         self._deadline = deadline
         self._environ = environ
         self._connections: dict[tuple[str, str, int], http.client.HTTPConnection] = {}
-        self._ssl_context: ssl.SSLContext | None = None
 
     def __enter__(self) -> HttpClient:
         return self
@@ -389,16 +388,31 @@ class HttpClient:
         return parts.hostname, parts.port or 80, headers
 
     def _tls(self) -> ssl.SSLContext:
-        if self._ssl_context is None:
-            cafile = self._environ.get("SSL_CERT_FILE") or None
-            capath = self._environ.get("SSL_CERT_DIR") or None
-            try:
-                self._ssl_context = ssl.create_default_context(cafile=cafile, capath=capath)
-            except (OSError, ssl.SSLError) as exc:
-                raise HttpError(
-                    f"cannot load the CA certificates named by SSL_CERT_FILE/SSL_CERT_DIR: {exc}"
-                ) from None
-        return self._ssl_context
+        return tls_context(
+            self._environ.get("SSL_CERT_FILE") or None, self._environ.get("SSL_CERT_DIR") or None
+        )
+
+
+_TLS_CONTEXTS: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
+
+
+def tls_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    """The client TLS context trusting `cafile`/`capath` (default: the system's CAs).
+
+    Loading a CA store takes milliseconds, so contexts are kept for the life of the process and
+    shared by every detection; they are never changed after creation.
+    """
+    key = (cafile, capath)
+    context = _TLS_CONTEXTS.get(key)
+    if context is None:
+        try:
+            context = ssl.create_default_context(cafile=cafile, capath=capath)
+        except (OSError, ssl.SSLError) as exc:
+            raise HttpError(
+                f"cannot load the CA certificates named by SSL_CERT_FILE/SSL_CERT_DIR: {exc}"
+            ) from None
+        _TLS_CONTEXTS[key] = context
+    return context
 
 
 def _describe_exception(exc: BaseException) -> str:

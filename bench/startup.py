@@ -63,18 +63,6 @@ def compile_ours() -> None:
     compileall.compile_dir(str(Path(id.__file__).parent), quiet=1)
 
 
-def clean_environ() -> dict[str, str]:
-    """This process's environment without anything that would make a platform look present."""
-    from id.providers import PROVIDERS
-
-    environ = dict(os.environ)
-    for name in list(environ):
-        probe = {name: environ[name]}
-        if any(provider.detect(probe) for provider in PROVIDERS) or name.endswith("_ID_TOKEN"):
-            del environ[name]
-    return environ
-
-
 @dataclass
 class Case:
     """One row of the table: a command line run by both interpreters in one environment."""
@@ -203,6 +191,8 @@ def main() -> None:
     theirs = pypi_python()
     ours = sys.executable
     compile_ours()
+    from id.testing import clean_environ
+
     environ = clean_environ()
     with cases(environ) as all_cases:
         rows = [measure(case, ours, theirs, args.pairs, args.warmup) for case in all_cases]

@@ -1,4 +1,4 @@
-"""Fixtures shared by the whole suite: a clean environment and a way to run the real CLI."""
+"""Fixtures shared by the whole suite: a clean environment on any machine."""
 
 from __future__ import annotations
 
@@ -7,47 +7,23 @@ from pathlib import Path
 
 import pytest
 
-# Variables that make a provider believe it is present, or change how id talks to the network.
-PLATFORM_VARIABLES = frozenset(
-    {
-        "GITHUB_ACTIONS",
-        "FORGEJO_ACTIONS",
-        "ACTIONS_ID_TOKEN_REQUEST_URL",
-        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-        "GITLAB_CI",
-        "BUILDKITE",
-        "CIRCLECI",
-        "CIRCLE_OIDC_TOKEN",
-        "CIRCLE_OIDC_TOKEN_V2",
-        "GCE_METADATA_HOST",
-        "GCE_METADATA_IP",
-        "GOOGLE_SERVICE_ACCOUNT_NAME",
-        "ID_GCP_IAM_ENDPOINT",
-        "K_SERVICE",
-        "CLOUD_RUN_JOB",
-        "FUNCTION_TARGET",
-        "ID_TIMEOUT",
-        "ID_OIDC_AUDIENCE",
-        "ID_LOGLEVEL",
-        "SSL_CERT_FILE",
-        "SSL_CERT_DIR",
-    }
+# Settings that change how id talks to the network, beyond the platforms' own variables.
+SETTINGS = frozenset(
+    {"ID_TIMEOUT", "ID_OIDC_AUDIENCE", "ID_LOGLEVEL", "ID_GCP_IAM_ENDPOINT", "FORGEJO_ACTIONS"}
+    | {"SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE"}
+    | {"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY"}
 )
-
-
-def _is_platform_variable(name: str) -> bool:
-    return (
-        name in PLATFORM_VARIABLES
-        or name.endswith("_ID_TOKEN")
-        or name.lower() in ("http_proxy", "https_proxy", "no_proxy", "all_proxy")
-    )
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run every test as if on a developer's machine, even when the suite itself runs in CI."""
+    from id.testing._environ import platform_variables
+
+    for name in platform_variables(os.environ):
+        monkeypatch.delenv(name)
     for name in list(os.environ):
-        if _is_platform_variable(name):
+        if name.upper() in SETTINGS:
             monkeypatch.delenv(name)
 
 

@@ -44,3 +44,11 @@ def test_platform_table_lists_every_provider_in_order() -> None:
     assert [int(number) for number, _ in rows] == list(range(1, len(PROVIDERS) + 1))
     for (_, platform), provider in zip(rows, PROVIDERS):
         assert platform.startswith(provider.title), (platform, provider.title)
+
+
+def test_quick_start_command_runs_in_an_emulated_job() -> None:
+    command = code_blocks("sh")[1].strip()
+    assert command.startswith(".venv/bin/python -m id.testing github -- ")
+    argv = [sys.executable if word == ".venv/bin/python" else word for word in command.split()]
+    result = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=60)
+    assert "platform:     GitHub Actions" in result.stdout

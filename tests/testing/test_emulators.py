@@ -4,6 +4,7 @@ tokens they sign verify against the JWKS they serve."""
 from __future__ import annotations
 
 import json
+import subprocess
 import urllib.error
 import urllib.request
 from typing import Any
@@ -93,3 +94,84 @@ def test_each_emulator_has_its_own_key() -> None:
     with GitLabCI(audiences=["pypi"]) as one, GitLabCI(audiences=["pypi"]) as two:
         with pytest.raises(jwt.PyJWKClientError):
             verify(two, one.environ["PYPI_ID_TOKEN"], "pypi")
+
+
+def post(url: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **headers},
+    )
+    try:
+        with _DIRECT.open(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_buildkite_agent_api_enforces_job_and_agent_token() -> None:
+    from id.testing import Buildkite
+
+    with Buildkite(organization="acme") as job:
+        url = f"{job.url}/v3/jobs/{job.job_id}/oidc/tokens"
+        good = {"Authorization": f"Token {job.agent_token}"}
+        assert post(url, {"audience": "x"}, {"Authorization": "Token wrong"})[0] == 401
+        assert post(f"{job.url}/v3/jobs/other-job/oidc/tokens", {"audience": "x"}, good)[0] == 404
+        assert call(url, headers=good)[0] == 404  # GET is not a route
+        status, body = post(url, {}, good)
+        assert status == 201
+        claims = verify(job, json.loads(body)["token"], "https://buildkite.com/acme")
+    assert claims["sub"].startswith(
+        "organization:acme:pipeline:release:ref:refs/heads/main:commit:"
+    )
+
+
+def test_buildkite_standin_parses_the_real_flags() -> None:
+    from id.testing import Buildkite
+
+    with Buildkite() as job:
+        environ = job.environ
+        result = subprocess.run(
+            ["buildkite-agent", "oidc", "request-token", "--audience", "a", "--lifetime", "60"],
+            env=environ, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert job.requests[-1].json() == {"audience": "a", "lifetime": 60}
+        unknown = subprocess.run(
+            ["buildkite-agent", "oidc", "request-token", "--no-such-flag"],
+            env=environ, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    assert unknown.returncode == 2
+    assert "unrecognized arguments" in unknown.stderr
+
+
+def test_circleci_standin_and_default_tokens() -> None:
+    from id.testing import CircleCI
+
+    with CircleCI() as job:
+        result = subprocess.run(
+            ["circleci", "run", "oidc", "get", "--claims", '{"aud": "x"}'],
+            env=job.environ, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert verify(job, result.stdout.strip(), "x")["aud"] == "x"
+        for variable in ("CIRCLE_OIDC_TOKEN", "CIRCLE_OIDC_TOKEN_V2"):
+            assert verify(job, job.environ[variable], job.organization_id)["sub"].startswith(
+                f"org/{job.organization_id}/project/"
+            )
+        bad = subprocess.run(
+            ["circleci", "run", "oidc", "get", "--claims", "{nope"],
+            env=job.environ, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    assert bad.returncode == 1
+    assert "not valid JSON" in bad.stderr
+
+
+def test_gitlab_declares_tokens_by_the_naming_convention() -> None:
+    with GitLabCI(audiences=["https://vault.example.com", "11 other"]) as job:
+        assert set(job.environ) >= {"HTTPS___VAULT_EXAMPLE_COM_ID_TOKEN", "_1_OTHER_ID_TOKEN"}
+        assert (
+            verify(job, job.environ["_1_OTHER_ID_TOKEN"], "11 other")["project_path"]
+            == "group/project"
+        )

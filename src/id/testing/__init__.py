@@ -16,6 +16,7 @@ Needs the `testing` extra: `pip install 'id[testing]'`.
 from __future__ import annotations
 
 from ._emulator import Emulator
+from ._environ import clean_environ
 from ._issuer import OIDCIssuer
 from ._server import Faults, LoopbackServer, Reply, Request
 from .buildkite import Buildkite
@@ -24,7 +25,17 @@ from .gcp import GoogleCloud
 from .github import GitHubActions
 from .gitlab import GitLabCI
 
+#: Every emulator, by the name of the provider it emulates.
+EMULATORS: dict[str, type[Emulator]] = {
+    "github": GitHubActions,
+    "gitlab": GitLabCI,
+    "buildkite": Buildkite,
+    "circleci": CircleCI,
+    "gcp": GoogleCloud,
+}
+
 __all__ = [
+    "EMULATORS",
     "Buildkite",
     "CircleCI",
     "Emulator",
@@ -36,4 +47,5 @@ __all__ = [
     "OIDCIssuer",
     "Reply",
     "Request",
+    "clean_environ",
 ]

@@ -8,8 +8,13 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Union
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+try:
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+except ImportError as error:  # pragma: no cover - depends on what is installed
+    raise ImportError(
+        "id.testing needs PyJWT and cryptography: pip install 'id[testing]'"
+    ) from error
 
 from ._server import Faults, LoopbackServer, Reply, Request, Route
 

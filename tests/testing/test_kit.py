@@ -1,0 +1,154 @@
+"""The testing kit as a downstream project uses it: the pytest plugin and `python -m id.testing`."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from id.testing import EMULATORS, clean_environ
+from id.testing._environ import platform_variables
+from tests.helpers import job_environ
+
+pytest_plugins = ["pytester"]
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "testing.md"
+
+
+def test_the_documented_ten_line_test_passes(pytester: pytest.Pytester) -> None:
+    documented = re.findall(r"```python\n(.*?)```", DOCS.read_text(), flags=re.DOTALL)[0]
+    pytester.makepyfile(
+        test_documented=documented,
+        test_clean="""
+        import os
+
+        def test_clean_environment(id_clean_environment):
+            assert "GITLAB_CI" not in os.environ
+        """,
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GITLAB_CI", "true")
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
+def test_fixtures_restore_the_environment(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import os
+
+        def test_inside(gitlab_ci, buildkite):
+            assert os.environ["GITLAB_CI"] == "true"
+            assert os.environ["BUILDKITE"] == "true"
+            assert "PYPI_ID_TOKEN" in os.environ
+
+        def test_after():
+            assert "GITLAB_CI" not in os.environ
+            assert "BUILDKITE" not in os.environ
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=2)
+
+
+def test_id_job_factory_takes_options_and_names(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from id import AmbientCredentialError, detect_credential
+        from id.testing import Faults
+
+        def test_flaky(id_job):
+            job = id_job("github", faults=Faults(status=503, times=1))
+            assert detect_credential("pypi")
+            assert len(job.requests) == 2
+
+        def test_unknown(id_job):
+            with pytest.raises(ValueError, match="no emulator named 'jenkins'"):
+                id_job("jenkins")
+        """
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=2)
+
+
+def test_platform_fixture_hides_the_ci_the_suite_runs_in(pytester: pytest.Pytester) -> None:
+    # A downstream suite running on GitHub Actions still gets a GitLab job from gitlab_ci.
+    pytester.makepyfile(
+        """
+        from id import detect_identity
+
+        def test_gitlab(gitlab_ci):
+            assert detect_identity("pypi").platform.name == "gitlab"
+        """
+    )
+    environ = {"GITHUB_ACTIONS": "true", "ACTIONS_ID_TOKEN_REQUEST_URL": "https://x.invalid"}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in environ.items():
+            patch.setenv(name, value)
+        result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+
+
+def test_clean_environ_drops_every_platform_variable() -> None:
+    dirty = {
+        "GITHUB_ACTIONS": "true",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "x",
+        "GITLAB_CI": "true",
+        "PYPI_ID_TOKEN": "x",
+        "K_SERVICE": "svc",
+        "CIRCLE_OIDC_TOKEN_V2": "x",
+        "HOME": "/root",
+        "GITHUB_ACTIONS_X": "kept: not a signal",
+    }
+    assert clean_environ(dirty) == {"HOME": "/root", "GITHUB_ACTIONS_X": "kept: not a signal"}
+    assert set(platform_variables(dirty)) == set(dirty) - {"HOME", "GITHUB_ACTIONS_X"}
+
+
+def run_kit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "id.testing", *args],
+        env=job_environ({}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("platform", sorted(EMULATORS))
+def test_command_runs_id_inside_every_platform(platform: str) -> None:
+    audience = "pypi"
+    result = run_kit(platform, "--", sys.executable, "-m", "id", "--json", audience)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"id.testing: emulating {platform}"
+    issuer = lines[1].removeprefix("id.testing: issuer ")
+    jwks = json.loads(lines[2].removeprefix("id.testing: jwks "))
+    assert document["issuer"] == issuer
+    assert document["header"]["kid"] == jwks["keys"][0]["kid"]
+    assert document["audience"] == [audience]
+
+
+def test_command_with_claims_and_faults() -> None:
+    result = run_kit(
+        "github", "--claim", "repository=me/app", "--claim", "run_attempt=2", "--",
+        sys.executable, "-m", "id", "--json", "pypi",
+    )  # fmt: skip
+    claims = json.loads(result.stdout)["claims"]
+    assert (claims["repository"], claims["run_attempt"]) == ("me/app", 2)
+    failing = run_kit("github", "--fail-status", "500", "--", sys.executable, "-m", "id", "pypi")
+    assert failing.returncode == 1
+    assert "HTTP 500" in failing.stderr
+
+
+def test_command_exit_status_and_errors() -> None:
+    assert run_kit("gitlab", "--", sys.executable, "-c", "raise SystemExit(7)").returncode == 7
+    assert run_kit("github", "--", "no-such-command-here").returncode == 127
+    assert run_kit("github").returncode == 2
+    assert "applies to gitlab only" in run_kit("github", "--audience", "x", "--", "true").stderr

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from . import _log
 from ._deadline import Deadline
 from ._errors import IdentityError
-from ._redact import summarize
+from ._redact import secret_parts, summarize
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -71,16 +71,27 @@ def may_carry_credential_over_http(host: str) -> bool:
 class Response:
     """A complete HTTP response: status, lower-cased headers and the (size-capped) body."""
 
-    __slots__ = ("body", "headers", "reason", "status", "url")
+    __slots__ = ("_secrets", "body", "headers", "reason", "status", "url")
 
     def __init__(
-        self, url: str, status: int, reason: str, headers: dict[str, str], body: bytes
+        self,
+        url: str,
+        status: int,
+        reason: str,
+        headers: dict[str, str],
+        body: bytes,
     ) -> None:
         self.url = url
         self.status = status
         self.reason = reason
         self.headers = headers
         self.body = body
+        # The credentials sent with the request (set by HttpClient.request): a server that
+        # echoes them back must not make them leak into error messages.
+        self._secrets: tuple[str, ...] = ()
+
+    def _summary(self) -> str:
+        return summarize(self.body, secrets=self._secrets)
 
     def text(self) -> str:
         """The body as UTF-8 text."""
@@ -99,19 +110,17 @@ class Response:
             value = json.loads(self.text())
         except ValueError:
             raise HttpError(
-                f"{_display(self.url)} answered with a body that is not JSON: "
-                f"{summarize(self.body)}"
+                f"{_display(self.url)} answered with a body that is not JSON: {self._summary()}"
             ) from None
         if not isinstance(value, dict):
             raise HttpError(
-                f"{_display(self.url)} answered with JSON that is not an object: "
-                f"{summarize(self.body)}"
+                f"{_display(self.url)} answered with JSON that is not an object: {self._summary()}"
             )
         return value
 
     def describe(self) -> str:
         """A one-line, credential-free account of this response for error messages."""
-        detail = summarize(self.body)
+        detail = self._summary()
         reason = f" {self.reason}" if self.reason else ""
         return f"HTTP {self.status}{reason}" + (f": {detail}" if detail else "")
 
@@ -192,6 +201,7 @@ class HttpClient:
                 )
             all_headers = {"User-Agent": _user_agent(), **(headers or {}), **credentials}
             response = self._with_retries(method, url, target, all_headers, body)
+            response._secrets = tuple(p for v in credentials.values() for p in secret_parts(v))
             if response.status not in _REDIRECT_STATUSES or "location" not in response.headers:
                 return response
             next_url = urljoin(url, response.headers["location"])
@@ -307,6 +317,9 @@ class HttpClient:
                 connection.sock.settimeout(self._deadline.attempt_timeout())
             chunk = raw.read1(_READ_CHUNK)
             if not chunk:
+                if raw.length:
+                    # read1 reports a connection closed early as the end of the body.
+                    raise http.client.IncompleteRead(b"".join(chunks), raw.length)
                 # read1 leaves a fully read response open, and the connection then refuses its
                 # next request: close the response so the connection can be reused.
                 raw.close()

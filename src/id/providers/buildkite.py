@@ -24,6 +24,11 @@ class Buildkite(Provider):
             return "BUILDKITE=true"
         return None
 
+    @staticmethod
+    def _secrets(context: Context) -> list[str]:
+        token = context.environ.get("BUILDKITE_AGENT_ACCESS_TOKEN", "")
+        return [token] if len(token) >= 4 else []
+
     def fetch(self, audience: str, context: Context) -> str:
         """Run `buildkite-agent oidc request-token --audience AUD` and return what it prints."""
         from .. import _subprocess
@@ -43,7 +48,8 @@ class Buildkite(Provider):
         if result.returncode != 0:
             raise AmbientCredentialError(
                 f"{self.title}: {AGENT} oidc request-token failed (exit status "
-                f"{result.returncode}): {summarize(result.stderr) or 'it printed no error'}"
+                f"{result.returncode}): "
+                f"{summarize(result.stderr, secrets=self._secrets(context)) or 'no error printed'}"
             )
         token = result.stdout.decode("utf-8", "replace").strip()
         if not token:

@@ -71,6 +71,8 @@ class Emulator:
         The overrides given to the emulator win, so `claims={"aud": "other"}` gives a token for
         the wrong audience, and `lifetime=-60` an expired one.
         """
+        if self.faults is not None and self.faults.token is not None:
+            return self.faults.token
         base = self.platform_claims(audience) if claims is None else dict(claims)
         payload = {**base, "aud": audience, **self.claim_overrides}
         return self.issuer.mint(payload, lifetime=self.lifetime)

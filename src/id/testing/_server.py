@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
 import ssl
+import struct
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -80,13 +82,22 @@ class _QuietServer(ThreadingHTTPServer):
 class Faults:
     """What an emulated endpoint does wrong, given as a parameter rather than a monkeypatch.
 
+    Answers:
     - `status`: answer this HTTP status (with `body`, default a short error) instead of a token;
     - `body`: answer 200 with this body instead of the real answer (a malformed answer);
     - `retry_after`: a `Retry-After` header to send with `status`;
-    - `delay`: seconds to wait before answering (a slow endpoint);
-    - `times`: apply the fault to the first `times` token requests only, then behave (flaky).
+    - `token`: put this string where the platform puts the token (e.g. "not-a-jwt");
+    - `redirect_to`: answer 302 to this URL.
 
-    Faults apply to the platform's token endpoints, never to discovery or JWKS.
+    Transport:
+    - `delay`: seconds to wait before answering (a slow endpoint);
+    - `hang`: read the request and never answer;
+    - `reset`: send half a response, then reset the connection;
+    - `trickle`: announce a large body and send it one byte every `trickle` seconds, forever;
+    - `endless_body`: send a chunked 200 body without end (until the client hangs up).
+
+    `times`: apply the fault to the first `times` requests only, then behave (flaky). Faults
+    apply to the platform's token endpoints, never to discovery or JWKS.
     """
 
     def __init__(
@@ -95,13 +106,25 @@ class Faults:
         status: int | None = None,
         body: bytes | None = None,
         retry_after: str | None = None,
+        token: str | None = None,
+        redirect_to: str | None = None,
         delay: float = 0.0,
+        hang: bool = False,
+        reset: bool = False,
+        trickle: float | None = None,
+        endless_body: bool = False,
         times: int | None = None,
     ) -> None:
         self.status = status
         self.body = body
         self.retry_after = retry_after
+        self.token = token
+        self.redirect_to = redirect_to
         self.delay = delay
+        self.hang = hang
+        self.reset = reset
+        self.trickle = trickle
+        self.endless_body = endless_body
         self.times = times
         self._applied = 0
         self._lock = threading.Lock()
@@ -114,10 +137,17 @@ class Faults:
             self._applied += 1
             return True
 
+    @property
+    def transport(self) -> bool:
+        """Whether the fault is in the transport (the server must write raw bytes)."""
+        return self.hang or self.reset or self.trickle is not None or self.endless_body
+
     def reply(self) -> Reply | None:
         """The faulty reply to send, or None to answer normally after the delay."""
         if self.delay:
             time.sleep(self.delay)
+        if self.redirect_to is not None:
+            return Reply(302, b"", {"Location": self.redirect_to})
         headers = {"Retry-After": self.retry_after} if self.retry_after else {}
         if self.status is not None:
             body = self.body if self.body is not None else b'{"message": "injected fault"}'
@@ -153,6 +183,7 @@ class LoopbackServer:
         self.requests: list[Request] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     @property
     def url(self) -> str:
@@ -171,11 +202,13 @@ class LoopbackServer:
                 return route
         return None
 
-    def _handle(self, request: Request) -> Reply:
+    def _handle(self, request: Request) -> Reply | Faults:
         self.requests.append(request)
         route = self._route(request.path)
         faulty = request.path not in self.reliable_paths
         if faulty and self.faults is not None and self.faults.take():
+            if self.faults.transport:
+                return self.faults
             reply = self.faults.reply()
             if reply is not None:
                 return reply
@@ -198,12 +231,41 @@ class LoopbackServer:
                     self.command, parts.path, parse_qs(parts.query), dict(self.headers), body
                 )
                 reply = server._handle(request)
+                if isinstance(reply, Faults):
+                    self._misbehave(reply)
+                    return
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
                 self.wfile.write(reply.body)
+
+            def _misbehave(self, faults: Faults) -> None:
+                self.close_connection = True
+                try:
+                    if faults.hang:
+                        server._stopping.wait()
+                    elif faults.reset:
+                        self.wfile.write(b'HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n{"val')
+                        self.wfile.flush()
+                        # SO_LINGER with a zero timeout makes close() send a reset.
+                        self.connection.setsockopt(
+                            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                        )
+                    elif faults.trickle is not None:
+                        # Under any sane size cap, so that only a deadline stops the client.
+                        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n")
+                        while not server._stopping.wait(faults.trickle):
+                            self.wfile.write(b"x")
+                            self.wfile.flush()
+                    else:
+                        self.wfile.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                        chunk = b"10000\r\n" + b"x" * 0x10000 + b"\r\n"
+                        while not server._stopping.is_set():
+                            self.wfile.write(chunk)
+                except OSError:
+                    pass  # the client hung up, as it should
 
             do_GET = do_POST = do_PUT = do_DELETE = _serve  # noqa: N815 - http.server's names
 
@@ -219,6 +281,7 @@ class LoopbackServer:
 
     def stop(self) -> None:
         """Stop serving and release the port."""
+        self._stopping.set()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()

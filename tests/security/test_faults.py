@@ -1,0 +1,160 @@
+"""Every way a token endpoint can misbehave, against every HTTP provider: the outcome, the time it
+took (bounded by the deadline) and the peak memory (bounded by the response cap)."""
+
+from __future__ import annotations
+
+import socket
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from id import AmbientCredentialError, ExpiredIdentity
+from id.testing import Emulator, Faults, GitHubActions, GoogleCloud, LoopbackServer
+from tests.helpers import claims, job_environ
+
+DEADLINE = 2.0
+# Allowance beyond the deadline for process scheduling and the last read in flight.
+SLACK = 1.5
+PEAK_MEMORY = 8 * 1024 * 1024
+
+PROVIDERS: dict[str, Callable[..., Emulator]] = {
+    "github": GitHubActions,
+    "gcp": GoogleCloud,
+    "gcp-impersonation": lambda **options: GoogleCloud(
+        impersonate="deployer@p.iam.gserviceaccount.com", **options
+    ),
+}
+
+
+class Case:
+    """One fault: how to set it up and what must come of it."""
+
+    def __init__(
+        self,
+        faults: Callable[[], Faults] | None = None,
+        *,
+        error: str | dict[str, str] | None = None,
+        emulator: dict[str, Any] | None = None,
+        min_seconds: float = 0.0,
+    ) -> None:
+        self.faults = faults
+        self.error = error
+        self.emulator = emulator or {}
+        self.min_seconds = min_seconds
+
+    def expected_error(self, provider: str) -> str | None:
+        if isinstance(self.error, dict):
+            return self.error.get(provider, self.error["*"])
+        return self.error
+
+
+CASES: dict[str, Case] = {
+    "connection refused": Case(error="ConnectionRefusedError"),
+    "reset mid-response": Case(lambda: Faults(reset=True), error="failed after 4 attempts"),
+    "reset once, then success": Case(lambda: Faults(reset=True, times=1)),
+    "5xx, then success": Case(lambda: Faults(status=503, times=2)),
+    "429 with Retry-After, then success": Case(
+        lambda: Faults(status=429, retry_after="1", times=1), min_seconds=1.0
+    ),
+    "endless slow body": Case(lambda: Faults(trickle=0.05), error="deadline"),
+    "accepts and never answers": Case(lambda: Faults(hang=True), error="timed out"),
+    "256 MiB (endless) body": Case(
+        lambda: Faults(endless_body=True), error="more than 1048576 bytes"
+    ),
+    "invalid UTF-8": Case(lambda: Faults(body=b"\xff\xfe\xfd"), error="not UTF-8"),
+    "JSON that is not an object": Case(
+        lambda: Faults(body=b"[1, 2]"),
+        error={"*": "JSON that is not an object", "gcp": "not a usable JWT"},
+    ),
+    "a token that is not a JWT": Case(lambda: Faults(token="not-a-jwt"), error="not a usable JWT"),
+    "a token for another audience": Case(
+        emulator={"claims": {"aud": "someone-else"}},
+        error="returned a token for audience 'someone-else', not 'pypi'",
+    ),
+    "an expired token": Case(emulator={"lifetime": -600}),
+    "redirect to another host": Case(
+        error={
+            "*": "refusing to follow a redirect to another origin",
+            # The metadata request carries no credential: the redirect is followed, and the
+            # other host's answer (a 404 here) is reported.
+            "gcp": "HTTP 404",
+            "gcp-impersonation": "HTTP 404",
+        }
+    ),
+}
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[LoopbackServer]:
+    """Another host, to redirect to: it must never receive a credential."""
+    server = LoopbackServer({}).start()
+    yield server
+    server.stop()
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def provider_ids(implementation: str) -> list[str]:
+    return ["github"] if implementation == "naive" else list(PROVIDERS)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "provider" in metafunc.fixturenames:
+        providers = provider_ids(metafunc.config.getoption("--implementation"))
+        metafunc.parametrize("provider", providers)
+    if "case" in metafunc.fixturenames:
+        metafunc.parametrize("case", list(CASES))
+
+
+def test_fault(
+    provider: str,
+    case: str,
+    fetch: Callable[..., str | None],
+    fetch_identity: Callable[..., object],
+    elsewhere: LoopbackServer,
+) -> None:
+    spec = CASES[case]
+    faults = spec.faults() if spec.faults is not None else None
+    if case == "redirect to another host":
+        faults = Faults(redirect_to=f"{elsewhere.url}/elsewhere")
+    with PROVIDERS[provider](faults=faults, **spec.emulator) as job:
+        environ = job_environ({**job.environ, "ID_TIMEOUT": str(DEADLINE)})
+        if case == "connection refused":
+            port = closed_port()
+            for name in ("ACTIONS_ID_TOKEN_REQUEST_URL", "GCE_METADATA_HOST"):
+                if name in environ:
+                    environ[name] = environ[name].replace(
+                        job.url.split("//")[1], f"127.0.0.1:{port}"
+                    )
+        if case == "an expired token":
+            # detect_credential keeps PyPI id's contract and returns it; the token API refuses it.
+            with pytest.raises(ExpiredIdentity):
+                fetch_identity("pypi", environ=environ)
+        tracemalloc.start()
+        started = time.monotonic()
+        try:
+            outcome: str | BaseException = fetch("pypi", environ=environ) or "None"
+        except Exception as exc:
+            outcome = exc
+        elapsed = time.monotonic() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+
+    expected = spec.expected_error(provider)
+    if expected is None:
+        assert isinstance(outcome, str), f"expected a token, got {outcome!r}"
+        assert claims(outcome)["aud"] == "pypi"
+    else:
+        assert isinstance(outcome, AmbientCredentialError), f"expected an error, got {outcome!r}"
+        assert expected in str(outcome)
+    assert spec.min_seconds <= elapsed <= DEADLINE + SLACK, f"took {elapsed:.2f} s"
+    assert peak < PEAK_MEMORY, f"peak memory {peak / 2**20:.1f} MiB"
+    if case == "redirect to another host":
+        assert all("authorization" not in r.headers for r in elsewhere.requests)

@@ -334,3 +334,14 @@ def test_unreadable_ssl_cert_file_is_a_clear_error(tmp_path) -> None:  # type: i
 def test_unsupported_urls(url: str) -> None:
     with pytest.raises(HttpError):
         request("GET", url)
+
+
+def test_non_ascii_digits_in_numeric_headers_are_ignored() -> None:
+    def odd(connection: socket.socket) -> None:
+        connection.recv(65536)
+        connection.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Length: \xb2\r\nConnection: close\r\n\r\nok"
+        )
+
+    with raw_server(odd) as url:
+        assert request("GET", url).body == b"ok"

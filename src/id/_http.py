@@ -50,6 +50,14 @@ class HttpError(IdentityError):
     """A request could not be completed: the message says why and never contains a credential."""
 
 
+def is_ascii_number(text: str) -> bool:
+    """Whether `text` is a non-negative integer in ASCII digits.
+
+    `str.isdigit` alone also accepts characters such as "²" or "➊", which `int()` refuses.
+    """
+    return text.isascii() and text.isdigit()
+
+
 def is_loopback(host: str) -> bool:
     """Whether `host` names this machine."""
     import ipaddress
@@ -301,7 +309,7 @@ class HttpClient:
         self, raw: http.client.HTTPResponse, url: str, connection: http.client.HTTPConnection
     ) -> bytes:
         length = raw.getheader("content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_RESPONSE_BYTES:
+        if length is not None and is_ascii_number(length) and int(length) > MAX_RESPONSE_BYTES:
             raise HttpError(
                 f"{_display(url)} announced a {int(length)}-byte response; "
                 f"more than {MAX_RESPONSE_BYTES} is refused"
@@ -442,7 +450,7 @@ def _parse_retry_after(value: str | None) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if is_ascii_number(value):
         return float(value)
     from email.utils import parsedate_to_datetime
 

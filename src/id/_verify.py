@@ -28,6 +28,8 @@ _REQUIRED_CLAIMS = ["iss", "sub", "aud", "iat", "exp"]
 
 def cache_seconds(headers: Mapping[str, str]) -> float:
     """How long a response may be reused, from `Cache-Control` (then `Expires`)."""
+    from ._http import is_ascii_number
+
     directives = {}
     for part in headers.get("cache-control", "").split(","):
         name, _, value = part.strip().partition("=")
@@ -35,7 +37,7 @@ def cache_seconds(headers: Mapping[str, str]) -> float:
     if "no-store" in directives or "no-cache" in directives:
         return 0.0
     for name in ("s-maxage", "max-age"):
-        if directives.get(name, "").isdigit():
+        if is_ascii_number(directives.get(name, "")):
             return min(float(directives[name]), MAX_CACHE_SECONDS)
     if "expires" in headers:
         from email.utils import parsedate_to_datetime

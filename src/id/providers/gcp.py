@@ -10,6 +10,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from .._http import Response
+
+TITLE = "Google Cloud"
 DMI_PRODUCT_NAME = "/sys/class/dmi/id/product_name"
 DEFAULT_METADATA_HOST = "metadata.google.internal"
 DEFAULT_IAM_ENDPOINT = "https://iamcredentials.googleapis.com"
@@ -29,11 +32,35 @@ def metadata_host(environ: Mapping[str, str]) -> str:
     )
 
 
+def token_from_identity_answer(response: Response) -> str:
+    """The token in the metadata server's identity answer: the JWT as plain text."""
+    if response.status == 404:
+        raise AmbientCredentialError(
+            f"{TITLE}: the metadata server has no default service account "
+            f"({response.describe()}): attach a service account to this workload"
+        )
+    if response.status != 200:
+        raise AmbientCredentialError(
+            f"{TITLE}: the metadata server's identity endpoint answered {response.describe()}"
+        )
+    return response.text().strip()
+
+
+def token_from_iam_answer(response: Response) -> str:
+    """The token in IAM generateIdToken's answer, `{"token": "<jwt>"}` (status checked before)."""
+    token = response.json_object().get("token")
+    if not isinstance(token, str) or not token:
+        raise AmbientCredentialError(
+            f'{TITLE}: IAM generateIdToken\'s answer has no string "token"'
+        )
+    return token
+
+
 class GoogleCloud(Provider):
     """Compute Engine, GKE, Cloud Run, Cloud Functions and Cloud Build workloads."""
 
     name = "gcp"
-    title = "Google Cloud"
+    title = TITLE
 
     def __init__(self, dmi_product_name: str = DMI_PRODUCT_NAME) -> None:
         self._dmi_product_name = dmi_product_name
@@ -68,17 +95,7 @@ class GoogleCloud(Provider):
         query = urlencode({"audience": audience, "format": "full"})
         url = f"http://{metadata_host(context.environ)}{_ACCOUNT_PATH}/identity?{query}"
         response = context.http.request("GET", url, headers=_FLAVOR)
-        if response.status == 404:
-            raise AmbientCredentialError(
-                f"{self.title}: the metadata server has no default service account "
-                f"({response.describe()}): attach a service account to this workload"
-            )
-        if response.status != 200:
-            raise AmbientCredentialError(
-                f"{self.title}: the metadata server's identity endpoint answered "
-                f"{response.describe()}"
-            )
-        return response.text().strip()
+        return token_from_identity_answer(response)
 
     def _impersonated(self, audience: str, account: str, context: Context) -> str:
         import json
@@ -119,9 +136,4 @@ class GoogleCloud(Provider):
             raise AmbientCredentialError(
                 f"{self.title}: IAM generateIdToken for {account} answered {response.describe()}"
             )
-        token = response.json_object().get("token")
-        if not isinstance(token, str) or not token:
-            raise AmbientCredentialError(
-                f'{self.title}: IAM generateIdToken\'s answer has no string "token"'
-            )
-        return token
+        return token_from_iam_answer(response)

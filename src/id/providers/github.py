@@ -9,6 +9,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from .._http import Response
+
 REQUEST_URL = "ACTIONS_ID_TOKEN_REQUEST_URL"
 REQUEST_TOKEN = "ACTIONS_ID_TOKEN_REQUEST_TOKEN"  # noqa: S105 - a variable name, not a secret
 
@@ -24,6 +26,18 @@ def with_audience(url: str, audience: str) -> str:
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "audience"]
     query.append(("audience", audience))
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def token_from_answer(response: Response, title: str = "GitHub Actions") -> str:
+    """The token in the endpoint's answer, `{"count": N, "value": "<jwt>"}`."""
+    if response.status != 200:
+        raise AmbientCredentialError(f"{title}: the token endpoint answered {response.describe()}")
+    value = response.json_object().get("value")
+    if not isinstance(value, str) or not value:
+        raise AmbientCredentialError(
+            f'{title}: the token endpoint\'s answer has no string "value" holding the token'
+        )
+    return value
 
 
 class GitHubActions(Provider):
@@ -73,13 +87,4 @@ class GitHubActions(Provider):
                 f"{title}: the token endpoint refused the job's request token "
                 f"({response.describe()}); check `permissions: id-token: write`"
             )
-        if response.status != 200:
-            raise AmbientCredentialError(
-                f"{title}: the token endpoint answered {response.describe()}"
-            )
-        value = response.json_object().get("value")
-        if not isinstance(value, str) or not value:
-            raise AmbientCredentialError(
-                f'{title}: the token endpoint\'s answer has no string "value" holding the token'
-            )
-        return value
+        return token_from_answer(response, title)

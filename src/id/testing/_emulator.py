@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import ssl
 import stat
 import sys
 import tempfile
@@ -22,7 +23,8 @@ _STANDINS = Path(__file__).parent / "standins"
 class Emulator:
     """Base of the platform emulators: a context manager that yields itself.
 
-    Inside the `with` block, `environ` holds the variables a job of the platform would have (add
+    With `tls` (a server context, e.g. from trustme) the server speaks HTTPS. Inside the `with`
+    block, `environ` holds the variables a job of the platform would have (add
     them to a copy of `os.environ`, or pass them to `detect_credential(environ=...)`), and
     `issuer` is the `OIDCIssuer` whose key signs the tokens. The token service, if any, runs on
     127.0.0.1 and serves the issuer's discovery document and JWKS too, so `issuer.url` is a real,
@@ -39,10 +41,12 @@ class Emulator:
         claims: Mapping[str, Any] | None = None,
         faults: Faults | None = None,
         lifetime: float = 300,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.claim_overrides = dict(claims or {})
         self.faults = faults
         self.lifetime = lifetime
+        self.tls = tls
         self.issuer = OIDCIssuer()
         self.environ: dict[str, str] = {}
         self.server: LoopbackServer | None = None
@@ -110,6 +114,7 @@ class Emulator:
             prefix_routes=self.prefix_routes(),
             faults=self.faults,
             reliable_paths=frozenset({DISCOVERY_PATH, JWKS_PATH}),
+            tls=self.tls,
         ).start()
         self.issuer.url = self.server.url
         self.environ = self.job_environ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import ssl
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -31,8 +32,9 @@ class Buildkite(Emulator):
         claims: Mapping[str, Any] | None = None,
         faults: Faults | None = None,
         lifetime: float = 300,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime)
+        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
         self.organization = organization
         self.pipeline = pipeline
         self.branch = branch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -28,8 +29,9 @@ class CircleCI(Emulator):
         claims: Mapping[str, Any] | None = None,
         faults: Faults | None = None,
         lifetime: float = 3600,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime)
+        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
         self.project = project
         self.cli_installed = cli_installed
         self.context = context

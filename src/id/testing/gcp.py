@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import ssl
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
@@ -34,8 +35,9 @@ class GoogleCloud(Emulator):
         claims: Mapping[str, Any] | None = None,
         faults: Faults | None = None,
         lifetime: float = 3600,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime)
+        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
         self.service_account = service_account
         self.impersonate = impersonate
         self.impersonable = (

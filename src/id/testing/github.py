@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import ssl
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,8 +35,9 @@ class GitHubActions(Emulator):
         claims: Mapping[str, Any] | None = None,
         faults: Faults | None = None,
         lifetime: float = 300,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime)
+        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
         self.repository = repository
         self.ref = ref
         self.workflow = workflow

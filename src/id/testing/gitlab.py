@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,8 +32,9 @@ class GitLabCI(Emulator):
         claims: Mapping[str, Any] | None = None,
         faults: Faults | None = None,
         lifetime: float = 300,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime)
+        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
         self.id_tokens = {_variable_name(a): a for a in audiences}
         self.id_tokens.update(id_tokens or {})
         self.project_path = project_path

@@ -15,10 +15,12 @@ from ._errors import (
     IdentityError,
     InvalidAudienceError,
     MalformedTokenError,
+    SignInError,
     VerificationError,
 )
 from ._jwt import decode_oidc_token
 from ._token import IdentityToken, Platform
+from .signin import Issuer, interactive_credential
 
 __version__ = "2.0.0"
 
@@ -29,11 +31,14 @@ __all__ = [
     "IdentityError",
     "IdentityToken",
     "InvalidAudienceError",
+    "Issuer",
     "MalformedTokenError",
     "Platform",
+    "SignInError",
     "VerificationError",
     "__version__",
     "decode_oidc_token",
     "detect_credential",
     "detect_identity",
+    "interactive_credential",
 ]

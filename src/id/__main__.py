@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 AUDIENCE_VARIABLE = "ID_OIDC_AUDIENCE"
+CLIENT_SECRET_VARIABLE = "ID_OIDC_CLIENT_SECRET"  # noqa: S105 - a variable's name
+_TRUE = frozenset({"1", "true", "yes", "on"})
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -28,7 +30,17 @@ EXIT_INVALID = 4
 class Arguments:
     """What the command line asked for."""
 
-    __slots__ = ("audience", "issuer", "token", "verbose", "view")
+    __slots__ = (
+        "audience",
+        "client_id",
+        "flow",
+        "interactive",
+        "issuer",
+        "port",
+        "token",
+        "verbose",
+        "view",
+    )
 
     def __init__(
         self,
@@ -38,12 +50,26 @@ class Arguments:
         verbose: int = 0,
         token: str | None = None,
         issuer: str | None = None,
+        client_id: str | None = None,
+        flow: str | None = None,
+        interactive: bool = False,
+        port: int = 0,
     ) -> None:
         self.audience = audience
         self.view = view
         self.verbose = verbose
         self.token = token
         self.issuer = issuer
+        self.client_id = client_id
+        self.flow = flow
+        self.interactive = interactive
+        self.port = port
+
+    @property
+    def signs_in(self) -> bool:
+        """Whether a person is to be signed in (now, or when no platform is detected)."""
+        explicit = self.client_id is not None or self.flow is not None or self.interactive
+        return explicit or (self.issuer is not None and self.view != "verify" and not self.token)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -88,6 +114,10 @@ def parse(argv: Sequence[str]) -> Arguments:
         verbose=namespace.verbose,
         token=namespace.token,
         issuer=namespace.issuer,
+        client_id=namespace.client_id,
+        flow=namespace.flow,
+        interactive=namespace.interactive,
+        port=namespace.port,
     )
 
 
@@ -149,7 +179,44 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--issuer",
         metavar="URL",
-        help="with --verify: the issuer to trust (default: the token's own iss claim)",
+        help="the OpenID issuer (a URL, or 'sigstore' / 'sigstore-staging'): to sign in with; "
+        "with --verify, the issuer to trust (default: the token's own iss claim)",
+    )
+    signin = parser.add_argument_group(
+        "signing in a person (never automatic: only with these options)"
+    )
+    signin.add_argument(
+        "--client-id",
+        metavar="ID",
+        help="the OAuth client to sign in as (default: the issuer's own, or AUDIENCE); the "
+        "token's audience is this client id. A secret, if the client has one, is read from "
+        f"${CLIENT_SECRET_VARIABLE}",
+    )
+    flows = signin.add_mutually_exclusive_group()
+    flows.add_argument(
+        "--device",
+        dest="flow",
+        action="store_const",
+        const="device",
+        help="sign in on any device with a code (RFC 8628), for machines without a browser",
+    )
+    flows.add_argument(
+        "--oob",
+        dest="flow",
+        action="store_const",
+        const="oob",
+        help="print the sign-in URL and read the code from the terminal",
+    )
+    signin.add_argument(
+        "--interactive",
+        action="store_true",
+        help="detect a platform first; sign in only when none is detected, and never in CI",
+    )
+    signin.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="browser flow: a fixed loopback port for the redirect (default: any free one)",
     )
     parser.add_argument(
         "audience",
@@ -206,6 +273,51 @@ def _not_detected() -> int:
     return EXIT_NOT_DETECTED
 
 
+def _sign_in(args: Arguments, audience: str) -> str:
+    """Sign a person in, as the options say, and return the raw ID token."""
+    from .signin import WELL_KNOWN_ISSUERS, interactive_credential
+
+    name = args.issuer or "sigstore"
+    # A well-known issuer brings its own client id; elsewhere the audience names the client.
+    client_id = args.client_id or (None if name in WELL_KNOWN_ISSUERS else audience or None)
+    flow = args.flow or "browser"
+    token = interactive_credential(
+        name,
+        client_id=client_id,
+        client_secret=os.environ.get(CLIENT_SECRET_VARIABLE, ""),
+        flow=flow,
+        **({"port": args.port} if flow == "browser" else {}),
+    )
+    return token.raw
+
+
+def _in_ci() -> str | None:
+    value = os.environ.get("CI", "").strip().lower()
+    return f"CI={os.environ['CI']}" if value in _TRUE else None
+
+
+def _obtain(args: Arguments, audience: str) -> str | None:
+    """The raw token the command line asks for; None when no platform is detected."""
+    if args.token is not None:
+        return _read_token(args.token)
+    if args.signs_in and not args.interactive:
+        return _sign_in(args, audience)
+    from ._detect import detect_credential
+
+    raw = detect_credential(audience) if audience else None
+    if raw is None and args.interactive:
+        ci = _in_ci()
+        if ci is not None:
+            print(
+                f"id: this looks like CI ({ci}): not starting an interactive sign-in that "
+                "nobody can finish",
+                file=sys.stderr,
+            )
+            return None
+        raw = _sign_in(args, audience)
+    return raw
+
+
 def _render(args: Arguments, raw: str, audience: str) -> str:
     from . import _views
 
@@ -234,7 +346,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_common(argv) or parse(argv)
     audience = args.audience or os.environ.get(AUDIENCE_VARIABLE, "")
-    needs_audience = args.token is None or args.view == "verify"
+    needs_audience = (args.token is None and not args.signs_in) or args.view == "verify"
     if needs_audience and not audience.strip():
         what = "the audience to verify" if args.token is not None else "an AUDIENCE argument"
         _parser().error(f"give {what} or set {AUDIENCE_VARIABLE}")
@@ -243,12 +355,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     from ._errors import ExpiredIdentity, IdentityError, VerificationError
 
     try:
-        if args.token is not None:
-            raw: str | None = _read_token(args.token)
-        else:
-            from ._detect import detect_credential
-
-            raw = detect_credential(audience)
+        raw = _obtain(args, audience)
         if raw is None:
             return _not_detected()
         sys.stdout.write(_render(args, raw, audience))

@@ -37,5 +37,10 @@ class VerificationError(IdentityError):
     could not be had. The message says which check failed."""
 
 
+class SignInError(IdentityError):
+    """Signing a person in failed: the provider refused (its `error` and `error_description` are
+    quoted), the person did not finish in time, or the answer did not check out."""
+
+
 class InvalidAudienceError(IdentityError, ValueError):
     """The audience asked for is not a non-empty string."""

@@ -71,6 +71,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def insecure_url_reason(url: str) -> str | None:
+    """Why `url` cannot be trusted for keys, discovery or sign-in (None when it can): it must be
+    https://, or http:// to loopback."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and is_loopback(parts.hostname or ""):
+        return None
+    return f"{url!r} must be an https:// URL (plain HTTP only on loopback)"
+
+
 def may_carry_credential_over_http(host: str) -> bool:
     """Whether a credential may be sent to `host` without TLS."""
     return is_loopback(host) or host.strip("[]").lower() in _METADATA_HOSTS

@@ -61,17 +61,11 @@ def _require_pyjwt() -> Any:
 
 
 def _check_url(url: str, what: str) -> None:
-    from urllib.parse import urlsplit
+    from ._http import insecure_url_reason
 
-    from ._http import is_loopback
-
-    parts = urlsplit(url)
-    if parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname or "")):
-        return
-    raise VerificationError(
-        f"the {what} {url!r} must be an https:// URL (plain HTTP only on loopback): keys fetched "
-        "without TLS could be anyone's"
-    )
+    reason = insecure_url_reason(url)
+    if reason is not None:
+        raise VerificationError(f"the {what} {reason}: keys fetched without TLS could be anyone's")
 
 
 class Verifier:

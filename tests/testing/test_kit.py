@@ -37,6 +37,13 @@ def test_the_documented_ten_line_test_passes(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=2)
 
 
+def test_the_documented_sign_in_test_passes(pytester: pytest.Pytester) -> None:
+    documented = re.findall(r"```python\n(.*?)```", DOCS.read_text(), flags=re.DOTALL)[2]
+    assert "def test_sign_in" in documented
+    pytester.makepyfile(test_sign_in=documented)
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
 def test_fixtures_restore_the_environment(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

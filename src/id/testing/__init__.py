@@ -24,6 +24,7 @@ from .circleci import CircleCI
 from .gcp import GoogleCloud
 from .github import GitHubActions
 from .gitlab import GitLabCI
+from .openid import OpenIDProvider
 
 #: Every emulator, by the name of the provider it emulates.
 EMULATORS: dict[str, type[Emulator]] = {
@@ -45,6 +46,7 @@ __all__ = [
     "GoogleCloud",
     "LoopbackServer",
     "OIDCIssuer",
+    "OpenIDProvider",
     "Reply",
     "Request",
     "clean_environ",

@@ -20,6 +20,15 @@ from ._server import Faults, LoopbackServer, Request, Route
 _STANDINS = Path(__file__).parent / "standins"
 
 
+def write_standin(path: Path, source: str) -> Path:
+    """Write the stand-in program `source` (from `standins/`) as the executable `path`, run by
+    this interpreter."""
+    text = (_STANDINS / source).read_text(encoding="utf-8").split("\n", 1)[1]
+    path.write_text(f"#!{sys.executable}\n{text}", encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
 class Emulator:
     """Base of the platform emulators: a context manager that yields itself.
 
@@ -97,10 +106,7 @@ class Emulator:
         """Write an executable named `program` (the stand-in `source`) into a folder on PATH."""
         if self._tempdir is None:
             self._tempdir = tempfile.mkdtemp(prefix=f"id-{self.platform}-")
-        path = Path(self._tempdir, program)
-        text = (_STANDINS / source).read_text(encoding="utf-8").split("\n", 1)[1]
-        path.write_text(f"#!{sys.executable}\n{text}", encoding="utf-8")
-        path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        write_standin(Path(self._tempdir, program), source)
         return self._tempdir
 
     def path_with(self, folder: str) -> str:

@@ -1,0 +1,93 @@
+"""The device authorization grant (RFC 8628): the person signs in on any device."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from .._errors import SignInError
+from .exchange import id_token_from, provider_error
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import IO
+
+    from .._token import IdentityToken
+    from .issuer import Issuer
+
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+DEFAULT_INTERVAL = 5.0
+SLOW_DOWN_STEP = 5.0  # RFC 8628 3.5: "increased by 5 seconds for this and all subsequent requests"
+
+
+def _number(value: object, default: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        return default
+    return float(value)
+
+
+def device_flow(
+    issuer: Issuer,
+    client_id: str,
+    client_secret: str = "",
+    *,
+    timeout: float = 300.0,
+    output: IO[str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> IdentityToken:
+    """Show the person a URL and a code, and poll until they have signed in."""
+    output = sys.stderr if output is None else output
+    device_endpoint = issuer.endpoint("device_authorization_endpoint")
+    token_endpoint = issuer.endpoint("token_endpoint")
+    form = {"client_id": client_id, "scope": "openid email"}
+    if client_secret:
+        form["client_secret"] = client_secret
+    status, answer = issuer.post_form(device_endpoint, form, "device authorization")
+    if status != 200:
+        raise SignInError(f"the issuer refused the device sign-in: {provider_error(answer)}")
+    device_code = answer.get("device_code")
+    user_code = answer.get("user_code")
+    # Google's endpoint says verification_url; RFC 8628 says verification_uri.
+    verification = answer.get("verification_uri") or answer.get("verification_url")
+    if not all(isinstance(v, str) and v for v in (device_code, user_code, verification)):
+        raise SignInError(
+            "the issuer's device authorization answer lacks device_code, user_code or "
+            "verification_uri"
+        )
+    complete = answer.get("verification_uri_complete")
+    message = f"id: to sign in, visit {verification} and enter the code {user_code}"
+    if isinstance(complete, str) and complete:
+        message += f"\n    (or open {complete})"
+    print(message, file=output, flush=True)
+
+    interval = _number(answer.get("interval"), DEFAULT_INTERVAL)
+    expires_in = _number(answer.get("expires_in"), timeout)
+    deadline = time.monotonic() + min(expires_in, timeout)
+    poll = {"grant_type": DEVICE_GRANT, "device_code": str(device_code), "client_id": client_id}
+    if client_secret:
+        poll["client_secret"] = client_secret
+    while True:
+        if time.monotonic() + interval > deadline:
+            raise SignInError(
+                f"the device sign-in was not completed within {min(expires_in, timeout):g} s; "
+                "run the command again"
+            )
+        sleep(interval)
+        status, answer = issuer.post_form(token_endpoint, poll, "device sign-in")
+        if status == 200:
+            return id_token_from(status, answer, issuer, client_id, nonce=None)
+        error = answer.get("error")
+        if error == "authorization_pending":
+            continue
+        if error == "slow_down":
+            interval += SLOW_DOWN_STEP
+            continue
+        if error == "access_denied":
+            raise SignInError(f"the sign-in was denied: {provider_error(answer)}")
+        if error == "expired_token":
+            raise SignInError(
+                f"the code expired before the sign-in was completed: {provider_error(answer)}; "
+                "run the command again"
+            )
+        raise SignInError(f"the issuer refused the device sign-in: {provider_error(answer)}")

@@ -1,0 +1,52 @@
+"""What the browser and device flows share: the token endpoint's answer, and the ID token check."""
+
+from __future__ import annotations
+
+from .._errors import SignInError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .._token import IdentityToken
+    from .issuer import Issuer
+
+
+def provider_error(answer: dict[str, Any]) -> str:
+    """The provider's error as it wrote it: `error: error_description`."""
+    error = str(answer.get("error", "unknown_error"))
+    description = answer.get("error_description")
+    return f"{error}: {description}" if description else error
+
+
+def id_token_from(
+    status: int, answer: dict[str, Any], issuer: Issuer, client_id: str, nonce: str | None
+) -> IdentityToken:
+    """The checked ID token from a token endpoint's successful answer.
+
+    The token came straight from the issuer's token endpoint over TLS, which OpenID Connect
+    accepts in place of checking its signature (Core 3.1.3.7); its issuer, audience, nonce and
+    validity period are checked.
+    """
+    from .._errors import IdentityError
+    from .._token import IdentityToken
+
+    if status != 200:
+        raise SignInError(f"the issuer refused the sign-in: {provider_error(answer)}")
+    raw = answer.get("id_token")
+    if not isinstance(raw, str):
+        raise SignInError("the issuer's token answer has no id_token (is 'openid' a scope?)")
+    try:
+        token = IdentityToken(raw)
+    except IdentityError as exc:
+        raise SignInError(f"the issuer's id_token is unusable: {exc}") from None
+    if token.issuer != issuer.url:
+        raise SignInError(f"the id_token was issued by {token.issuer!r}, not {issuer.url!r}")
+    if client_id not in token.audience:
+        raise SignInError(f"the id_token is for {token.audience}, not the client {client_id!r}")
+    if nonce is not None and token.claims.get("nonce") != nonce:
+        raise SignInError(
+            "the id_token's nonce is not the one this sign-in sent: it may be replayed; try again"
+        )
+    token.check_validity_period()
+    return token

@@ -1,0 +1,160 @@
+"""An OpenID Connect issuer, found through its discovery document."""
+
+from __future__ import annotations
+
+import os
+
+from .._errors import IdentityError, SignInError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from .._token import IdentityToken
+
+#: Issuers known by name, with the client id their public clients use.
+WELL_KNOWN_ISSUERS: Mapping[str, tuple[str, str]] = {
+    "sigstore": ("https://oauth2.sigstore.dev/auth", "sigstore"),
+    "sigstore-staging": ("https://oauth2.sigstage.dev/auth", "sigstore"),
+}
+
+# The endpoints each flow needs from the discovery document.
+FLOW_ENDPOINTS: Mapping[str, tuple[str, ...]] = {
+    "browser": ("authorization_endpoint", "token_endpoint"),
+    "oob": ("authorization_endpoint", "token_endpoint"),
+    "device": ("device_authorization_endpoint", "token_endpoint"),
+}
+
+
+class Issuer:
+    """An OpenID provider, e.g. `Issuer("https://accounts.example.com")` or `Issuer.production()`.
+
+    Construction fetches `URL/.well-known/openid-configuration` (over HTTPS; plain HTTP only on
+    loopback) and checks that its `issuer` is the URL given.
+    """
+
+    def __init__(self, url: str, *, environ: Mapping[str, str] | None = None) -> None:
+        from .._http import insecure_url_reason
+
+        reason = insecure_url_reason(url)
+        if reason is not None:
+            raise SignInError(f"the issuer {reason}")
+        self.url = url
+        self.environ = os.environ if environ is None else environ
+        self.default_client_id: str | None = None
+        discovery_url = url.rstrip("/") + "/.well-known/openid-configuration"
+        self.configuration = self.get_json(discovery_url, "discovery document")
+        if self.configuration.get("issuer") != url:
+            raise SignInError(
+                f"the discovery document at {discovery_url} names the issuer "
+                f"{self.configuration.get('issuer')!r}, not {url!r}"
+            )
+
+    @classmethod
+    def named(cls, name: str) -> Issuer:
+        """A well-known issuer (`WELL_KNOWN_ISSUERS`), by name."""
+        if name not in WELL_KNOWN_ISSUERS:
+            known = ", ".join(sorted(WELL_KNOWN_ISSUERS))
+            raise SignInError(f"no well-known issuer is named {name!r} (known: {known})")
+        url, client_id = WELL_KNOWN_ISSUERS[name]
+        issuer = cls(url)
+        issuer.default_client_id = client_id
+        return issuer
+
+    @classmethod
+    def production(cls) -> Issuer:
+        """Sigstore's public-good issuer."""
+        return cls.named("sigstore")
+
+    @classmethod
+    def staging(cls) -> Issuer:
+        """Sigstore's staging issuer."""
+        return cls.named("sigstore-staging")
+
+    def endpoint(self, name: str) -> str:
+        """The URL of endpoint `name` from the discovery document, checked to be secure."""
+        from .._http import insecure_url_reason
+
+        value = self.configuration.get(name)
+        if not isinstance(value, str) or not value:
+            raise SignInError(f"the issuer {self.url} does not offer a {name}")
+        reason = insecure_url_reason(value)
+        if reason is not None:
+            raise SignInError(f"the issuer's {name} {reason}")
+        return value
+
+    def supports(self, flow: str) -> bool:
+        """Whether the discovery document has the endpoints `flow` needs."""
+        return all(isinstance(self.configuration.get(name), str) for name in FLOW_ENDPOINTS[flow])
+
+    def get_json(self, url: str, what: str) -> dict[str, Any]:
+        """GET `url` and return its JSON object, or raise `SignInError` saying why not."""
+        from .._deadline import Deadline
+        from .._http import HttpClient
+
+        try:
+            with HttpClient(Deadline.from_environ(self.environ), self.environ) as http:
+                response = http.request("GET", url, headers={"Accept": "application/json"})
+                answer = response.json_object() if response.status == 200 else None
+        except IdentityError as exc:
+            raise SignInError(f"cannot fetch the {what} ({url}): {exc}") from None
+        if answer is None:
+            raise SignInError(f"cannot fetch the {what} ({url}): {response.describe()}")
+        return answer
+
+    def post_form(self, url: str, form: Mapping[str, str], what: str) -> tuple[int, dict[str, Any]]:
+        """POST `form` to `url`; the status and the JSON object answered.
+
+        The form may hold a code, a verifier or a client secret: they are sent as credentials,
+        so never over plain HTTP to another host, and never quoted back in errors.
+        """
+        from urllib.parse import urlencode
+
+        from .._deadline import Deadline
+        from .._http import HttpClient
+
+        body = urlencode(form).encode()
+        try:
+            with HttpClient(Deadline.from_environ(self.environ), self.environ) as http:
+                response = http.request(
+                    "POST",
+                    url,
+                    headers={
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "Accept": "application/json",
+                    },
+                    body=body,
+                )
+                return response.status, response.json_object()
+        except IdentityError as exc:
+            raise SignInError(f"the {what} failed: {exc}") from None
+
+    def identity_token(
+        self,
+        client_id: str | None = None,
+        client_secret: str = "",
+        flow: str = "browser",
+        **options: Any,
+    ) -> IdentityToken:
+        """Sign a person in and return their ID token.
+
+        `flow` is "browser" (authorization code with PKCE and a loopback redirect; falls back to
+        "oob" where no browser can be opened), "oob" (the person pastes the code) or "device"
+        (RFC 8628: the person visits a URL on any device). `options` go to the flow: `timeout`
+        (seconds, default 300), `port` (browser: a fixed loopback port), `open_browser`
+        (browser: a callable taking the URL), `prompt` (oob: reads the code), `output` (where
+        instructions are written, default stderr).
+        """
+        client_id = client_id or self.default_client_id
+        if not client_id:
+            raise SignInError("a client id is needed to sign in: pass client_id=")
+        if flow not in FLOW_ENDPOINTS:
+            raise SignInError(f"unknown sign-in flow {flow!r}: use browser, oob or device")
+        if flow == "device":
+            from .device import device_flow
+
+            return device_flow(self, client_id, client_secret, **options)
+        from .browser import authorization_code_flow
+
+        return authorization_code_flow(self, client_id, client_secret, oob=flow == "oob", **options)

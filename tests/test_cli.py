@@ -70,7 +70,7 @@ def test_no_platform_prints_nothing_and_exits_3() -> None:
     assert result.returncode == 3
     assert result.stdout == ""
     assert result.stderr.startswith(
-        "id: no supported environment detected (checked: GitHub Actions"
+        "id: no supported environment detected (checked: Explicit token, GitHub Actions, "
     )
 
 
@@ -229,3 +229,38 @@ def test_malformed_token_from_stdin() -> None:
 def test_views_are_mutually_exclusive() -> None:
     result = run_id("--json", "--show", "pypi", env=job_environ({}))
     assert result.returncode == 2
+
+
+def test_list_providers_explains_an_emulated_job() -> None:
+    with GitLabCI(audiences=["pypi"]) as job:
+        result = run_id("--list-providers", env=job_environ({**job.environ, "BUILDKITE": "true"}))
+    assert result.returncode == 0, result.stderr
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert lines["gitlab"].endswith("GitLab CI: DETECTED (GITLAB_CI=true)")
+    assert "detected (BUILDKITE=true), but an earlier provider answers" in lines["buildkite"]
+    assert lines["github"].endswith("not detected: needs GITHUB_ACTIONS=true")
+    assert len(lines) == len(__import__("id.providers").providers.PROVIDERS)
+
+
+def test_explain_says_who_answers_and_how() -> None:
+    with GitHubActions() as job:
+        result = run_id("--explain", "pypi", env=job_environ(job.environ))
+    assert "github" in result.stdout
+    assert result.stdout.strip().endswith(
+        "GitHub Actions answers: id asks it for a token for 'pypi'."
+    )
+    with GitLabCI() as job:
+        result = run_id("--explain", "pypi", env=job_environ(job.environ))
+    assert "uses the token its configuration declares, which must be for 'pypi'" in result.stdout
+
+
+def test_provider_option_asks_only_that_one() -> None:
+    with GitHubActions() as github, GitLabCI(audiences=["pypi"]) as gitlab:
+        environ = job_environ({**github.environ, **gitlab.environ})
+        result = run_id("--provider", "gitlab", "pypi", env=environ)
+        assert github.requests == []
+    assert result.returncode == 0, result.stderr
+    assert claims(result.stdout.strip())["iss"] == gitlab.issuer.url
+    absent = run_id("--provider", "circleci", "pypi", env=environ)
+    assert absent.returncode == 1
+    assert "CircleCI was asked for, but is not detected here" in absent.stderr

@@ -18,8 +18,15 @@ def test_none_when_no_platform_is_present() -> None:
     assert detect_credential("sigstore") is None
 
 
-def test_order_is_ci_first_and_cloud_metadata_last() -> None:
-    assert [p.name for p in PROVIDERS] == ["github", "gitlab", "buildkite", "circleci", "gcp"]
+def test_order_is_explicit_then_ci_then_files_then_cloud_metadata() -> None:
+    names = [p.name for p in PROVIDERS]
+    assert names[0] == "token"
+    assert names[1:10] == [
+        "github", "gitlab", "buildkite", "circleci", "bitbucket", "semaphore", "spacelift",
+        "terraform", "env0",
+    ]  # fmt: skip
+    assert names[10:13] == ["kubernetes", "aks", "eks"]
+    assert names[-1] == "gcp"
 
 
 @pytest.mark.parametrize("ci", [GitLabCI, Buildkite])

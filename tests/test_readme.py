@@ -40,10 +40,14 @@ def test_platform_table_lists_every_provider_in_order() -> None:
 
     start = README.index("\n## Platforms")
     section = README[start : README.index("\n### ", start)]
-    rows = re.findall(r"^\| (\d) \| ([^|]+) \|", section, flags=re.MULTILINE)
-    assert [int(number) for number, _ in rows] == list(range(1, len(PROVIDERS) + 1))
-    for (_, platform), provider in zip(rows, PROVIDERS):
+    rows = re.findall(r"^\| (\d+) \| ([^|]+) \| ([^|]+) \| (yes|no)", section, flags=re.MULTILINE)
+    assert [int(row[0]) for row in rows] == list(range(1, len(PROVIDERS) + 1))
+    for (_, platform, signals, run_time), provider in zip(rows, PROVIDERS):
         assert platform.startswith(provider.title), (platform, provider.title)
+        assert (run_time == "yes") is provider.audience_at_run_time, provider.name
+        # Every variable the provider names in its signals is in the row.
+        for variable in re.findall(r"[A-Z][A-Z0-9_]{3,}(?:_<TAG>)?", provider.signals):
+            assert variable in signals, (provider.name, variable)
 
 
 def test_quick_start_command_runs_in_an_emulated_job() -> None:

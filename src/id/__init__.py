@@ -16,6 +16,7 @@ from ._errors import (
     InvalidAudienceError,
     MalformedTokenError,
     SignInError,
+    UnknownProviderError,
     VerificationError,
 )
 from ._jwt import decode_oidc_token
@@ -35,6 +36,7 @@ __all__ = [
     "MalformedTokenError",
     "Platform",
     "SignInError",
+    "UnknownProviderError",
     "VerificationError",
     "__version__",
     "decode_oidc_token",

@@ -37,6 +37,7 @@ class Arguments:
         "interactive",
         "issuer",
         "port",
+        "provider",
         "token",
         "verbose",
         "view",
@@ -54,6 +55,7 @@ class Arguments:
         flow: str | None = None,
         interactive: bool = False,
         port: int = 0,
+        provider: str | None = None,
     ) -> None:
         self.audience = audience
         self.view = view
@@ -64,6 +66,7 @@ class Arguments:
         self.flow = flow
         self.interactive = interactive
         self.port = port
+        self.provider = provider
 
     @property
     def signs_in(self) -> bool:
@@ -78,7 +81,7 @@ class Arguments:
 
 _VERBOSE = {"-v": 1, "--verbose": 1, "-vv": 2, "-vvv": 3}
 _DECODE = frozenset({"-d", "--decode"})
-VIEWS = ("decode", "json", "show", "verify")
+VIEWS = ("decode", "json", "show", "verify", "list-providers", "explain")
 
 
 def parse_common(argv: Sequence[str]) -> Arguments | None:
@@ -118,6 +121,7 @@ def parse(argv: Sequence[str]) -> Arguments:
         flow=namespace.flow,
         interactive=namespace.interactive,
         port=namespace.port,
+        provider=namespace.provider,
     )
 
 
@@ -170,6 +174,26 @@ def _parser() -> argparse.ArgumentParser:
         const="verify",
         help="verify the token's signature and claims against its issuer and print the "
         "verified claims (needs the verify extra)",
+    )
+    views.add_argument(
+        "--list-providers",
+        dest="view",
+        action="store_const",
+        const="list-providers",
+        help="list every provider, in the order they are tried, and whether it is detected "
+        "here and why",
+    )
+    views.add_argument(
+        "--explain",
+        dest="view",
+        action="store_const",
+        const="explain",
+        help="the same, and for AUDIENCE which provider would answer and how",
+    )
+    parser.add_argument(
+        "--provider",
+        metavar="NAME",
+        help="ask only this provider (see --list-providers); its absence is an error",
     )
     parser.add_argument(
         "--token",
@@ -304,7 +328,7 @@ def _obtain(args: Arguments, audience: str) -> str | None:
         return _sign_in(args, audience)
     from ._detect import detect_credential
 
-    raw = detect_credential(audience) if audience else None
+    raw = detect_credential(audience, provider=args.provider) if audience else None
     if raw is None and args.interactive:
         ci = _in_ci()
         if ci is not None:
@@ -345,6 +369,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: `sys.argv[1:]`) and return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     args = parse_common(argv) or parse(argv)
+    if args.view in ("list-providers", "explain"):
+        from ._views import providers_report
+
+        audience = args.audience or os.environ.get(AUDIENCE_VARIABLE) or None
+        shown = audience if args.view == "explain" else None
+        sys.stdout.write(providers_report(os.environ, shown))
+        return EXIT_OK
     audience = args.audience or os.environ.get(AUDIENCE_VARIABLE, "")
     needs_audience = (args.token is None and not args.signs_in) or args.view == "verify"
     if needs_audience and not audience.strip():
@@ -359,12 +390,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         if raw is None:
             return _not_detected()
         sys.stdout.write(_render(args, raw, audience))
-    except (ExpiredIdentity, VerificationError) as exc:
-        _fail(str(exc), args.verbose)
-        return EXIT_INVALID
     except IdentityError as exc:
         _fail(str(exc), args.verbose)
-        return EXIT_ERROR
+        return EXIT_INVALID if isinstance(exc, (ExpiredIdentity, VerificationError)) else EXIT_ERROR
     except KeyboardInterrupt:
         print("id: interrupted", file=sys.stderr)
         return 130

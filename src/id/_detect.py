@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from ._token import IdentityToken
+    from .providers import Provider
 
 
 def _check_audience(audience: object) -> str:
@@ -44,41 +45,59 @@ def _checked_token(token: str, audience: str, title: str) -> str:
     return token
 
 
-def detect_credential(audience: str, *, environ: Mapping[str, str] | None = None) -> str | None:
+def _fetch(provider: Provider, reason: str, audience: str, environ: Mapping[str, str]) -> str:
+    from ._deadline import Deadline
+    from .providers import Context
+
+    _log.debug("%s detected: %s", provider.title, reason)
+    context = Context(environ, Deadline.from_environ(environ))
+    try:
+        token = provider.fetch(audience, context)
+    except AmbientCredentialError:
+        raise
+    except (IdentityError, OSError) as exc:
+        # Callers such as twine catch only AmbientCredentialError: nothing else may escape.
+        raise AmbientCredentialError(f"{provider.title}: {exc}") from exc
+    finally:
+        context.close()
+    return _checked_token(token, audience, provider.title)
+
+
+def detect_credential(
+    audience: str, *, environ: Mapping[str, str] | None = None, provider: str | None = None
+) -> str | None:
     """Return an OIDC token for `audience` from the first supported environment detected.
 
     Returns None when no supported environment is present. Raises `AmbientCredentialError`
     (`GitHubOidcPermissionCredentialError` for a GitHub job without `id-token: write`) when one is
     present but no token can be had, naming the platform and the fix. The token is checked to be
     a JWT whose `aud` holds `audience`; its signature is not verified.
+
+    With `provider` (a name from `id.providers.PROVIDERS`, e.g. "github"), only that provider is
+    tried, and its absence is an `AmbientCredentialError` saying what it looks for.
     """
-    from ._deadline import Deadline
-    from .providers import PROVIDERS, Context
+    from .providers import PROVIDERS, by_name
 
     audience = _check_audience(audience)
     environ = os.environ if environ is None else environ
-    for provider in PROVIDERS:
-        reason = provider.detect(environ)
+    if provider is not None:
+        chosen = by_name(provider)
+        reason = chosen.detect(environ)
         if reason is None:
-            continue
-        _log.debug("%s detected: %s", provider.title, reason)
-        context = Context(environ, Deadline.from_environ(environ))
-        try:
-            token = provider.fetch(audience, context)
-        except AmbientCredentialError:
-            raise
-        except (IdentityError, OSError) as exc:
-            # Callers such as twine catch only AmbientCredentialError: nothing else may escape.
-            raise AmbientCredentialError(f"{provider.title}: {exc}") from exc
-        finally:
-            context.close()
-        return _checked_token(token, audience, provider.title)
+            raise AmbientCredentialError(
+                f"{chosen.title} was asked for, but is not detected here: it needs {chosen.signals}"
+            )
+        return _fetch(chosen, reason, audience, environ)
+    for candidate in PROVIDERS:
+        reason = candidate.detect(environ)
+        if reason is not None:
+            return _fetch(candidate, reason, audience, environ)
     _log.debug("no supported environment detected")
     return None
 
 
 def detect_identity(
-    audience: str, *, environ: Mapping[str, str] | None = None
+    audience: str, *, environ: Mapping[str, str] | None = None, provider: str | None = None
 ) -> IdentityToken | None:
     """Like `detect_credential`, but the token comes as an `IdentityToken`.
 
@@ -88,7 +107,7 @@ def detect_identity(
     """
     from ._token import IdentityToken
 
-    token = detect_credential(audience, environ=environ)
+    token = detect_credential(audience, environ=environ, provider=provider)
     if token is None:
         return None
     identity = IdentityToken(token)

@@ -42,5 +42,9 @@ class SignInError(IdentityError):
     quoted), the person did not finish in time, or the answer did not check out."""
 
 
+class UnknownProviderError(IdentityError, ValueError):
+    """No provider has the name asked for."""
+
+
 class InvalidAudienceError(IdentityError, ValueError):
     """The audience asked for is not a non-empty string."""

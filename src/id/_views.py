@@ -7,6 +7,7 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
     from ._token import IdentityToken
@@ -95,3 +96,34 @@ def show(token: IdentityToken, now: float | None = None) -> str:
 def verified(claims: dict[str, Any]) -> str:
     """The claims that verified, as JSON (`--verify`)."""
     return json.dumps(claims, indent=2) + "\n"
+
+
+def providers_report(environ: Mapping[str, str], audience: str | None) -> str:
+    """Every provider, in order: whether it is detected here and why (`--list-providers`); with
+    an audience, which one would answer and what the others lack (`--explain`)."""
+    from .providers import PROVIDERS
+
+    rows = []
+    answering = None
+    for provider in PROVIDERS:
+        reason = provider.detect(environ)
+        if reason is not None and answering is None:
+            answering = provider
+            state = f"DETECTED ({reason})" + (" <- answers" if audience else "")
+        elif reason is not None:
+            state = f"detected ({reason}), but an earlier provider answers"
+        else:
+            state = f"not detected: needs {provider.signals}"
+        rows.append((provider.name, provider.title, state))
+    width = max(len(name) for name, _, _ in rows)
+    text = "".join(f"{name:<{width}}  {title}: {state}\n" for name, title, state in rows)
+    if audience is None:
+        return text
+    if answering is None:
+        return text + f"\nNo provider is detected here: no token for {audience!r}.\n"
+    how = (
+        f"asks it for a token for {audience!r}"
+        if answering.audience_at_run_time
+        else f"uses the token its configuration declares, which must be for {audience!r}"
+    )
+    return text + f"\n{answering.title} answers: id {how}.\n"

@@ -1,25 +1,61 @@
 """The providers `detect_credential` knows, in the order it tries them.
 
-CI platforms come first and cloud metadata last: a GitLab or Buildkite runner on a Google Cloud
-VM must hand out its CI token, not the VM's. The first provider that is present answers, with a
-token or with an `AmbientCredentialError`; the others are not asked.
+1. A token the user hands in (`ID_OIDC_TOKEN`, `ID_OIDC_TOKEN_FILE`): someone who sets it means it.
+2. CI platforms: a job runs on a machine that may be a cloud VM or a Kubernetes pod, and the
+   job's own identity is the one wanted (a GitLab or Buildkite runner on a Google Cloud VM must
+   hand out its CI token, not the VM's).
+3. Token files of workloads (Kubernetes, AKS, EKS), set up for the workload on purpose.
+4. Cloud metadata last: its presence says least about what is wanted.
+
+The first provider that is present answers, with a token or an `AmbientCredentialError`; the
+others are not asked.
 """
 
 from __future__ import annotations
 
 from ._base import Context, Provider
+from .aks import AzureWorkloadIdentity
+from .bitbucket import BitbucketPipelines
 from .buildkite import Buildkite
 from .circleci import CircleCI
+from .eks import AwsWebIdentity
+from .env0 import Env0
+from .explicit import ExplicitToken
 from .gcp import GoogleCloud
 from .github import GitHubActions
 from .gitlab import GitLabCI
+from .kubernetes import Kubernetes
+from .semaphore import Semaphore
+from .spacelift import Spacelift
+from .terraform import HCPTerraform
 
 PROVIDERS: tuple[Provider, ...] = (
+    ExplicitToken(),
     GitHubActions(),
     GitLabCI(),
     Buildkite(),
     CircleCI(),
+    BitbucketPipelines(),
+    Semaphore(),
+    Spacelift(),
+    HCPTerraform(),
+    Env0(),
+    Kubernetes(),
+    AzureWorkloadIdentity(),
+    AwsWebIdentity(),
     GoogleCloud(),
 )
 
-__all__ = ["PROVIDERS", "Context", "Provider"]
+
+def by_name(name: str) -> Provider:
+    """The provider called `name`; raises `UnknownProviderError` listing the names."""
+    for provider in PROVIDERS:
+        if provider.name == name:
+            return provider
+    from .._errors import UnknownProviderError
+
+    names = ", ".join(provider.name for provider in PROVIDERS)
+    raise UnknownProviderError(f"there is no provider named {name!r}; the providers are: {names}")
+
+
+__all__ = ["PROVIDERS", "Context", "Provider", "by_name"]

@@ -49,6 +49,11 @@ class Provider(abc.ABC):
     name: str
     #: The platform's name as people know it, used in every message, e.g. ``"GitHub Actions"``.
     title: str
+    #: What makes it present, for people: ``"GITHUB_ACTIONS=true"``.
+    signals: str
+    #: Whether any audience can be asked for when the job runs (else it is fixed in the
+    #: platform's configuration, and a token for another one is an error naming the setting).
+    audience_at_run_time: bool = True
 
     @abc.abstractmethod
     def detect(self, environ: Mapping[str, str]) -> str | None:

@@ -17,6 +17,7 @@ class Buildkite(Provider):
 
     name = "buildkite"
     title = "Buildkite"
+    signals = "BUILDKITE=true"
 
     def detect(self, environ: Mapping[str, str]) -> str | None:
         """Present when `BUILDKITE=true`."""

@@ -19,6 +19,7 @@ class CircleCI(Provider):
 
     name = "circleci"
     title = "CircleCI"
+    signals = "CIRCLECI=true"
 
     def detect(self, environ: Mapping[str, str]) -> str | None:
         """Present when `CIRCLECI=true`."""

@@ -61,6 +61,10 @@ class GoogleCloud(Provider):
 
     name = "gcp"
     title = TITLE
+    signals = (
+        "GCE_METADATA_HOST, GCE_METADATA_IP, GOOGLE_SERVICE_ACCOUNT_NAME, K_SERVICE, "
+        "CLOUD_RUN_JOB or FUNCTION_TARGET set, or a Google DMI product name"
+    )
 
     def __init__(self, dmi_product_name: str = DMI_PRODUCT_NAME) -> None:
         self._dmi_product_name = dmi_product_name

@@ -45,6 +45,7 @@ class GitHubActions(Provider):
 
     name = "github"
     title = "GitHub Actions"
+    signals = "GITHUB_ACTIONS=true"
 
     def detect(self, environ: Mapping[str, str]) -> str | None:
         """Present when `GITHUB_ACTIONS=true`, which Forgejo's runner sets too."""

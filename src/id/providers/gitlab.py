@@ -38,6 +38,8 @@ class GitLabCI(Provider):
 
     name = "gitlab"
     title = "GitLab CI"
+    signals = "GITLAB_CI=true"
+    audience_at_run_time = False
 
     def detect(self, environ: Mapping[str, str]) -> str | None:
         """Present when `GITLAB_CI=true`."""

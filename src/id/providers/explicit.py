@@ -1,0 +1,49 @@
+"""A token handed in by the user: `ID_OIDC_TOKEN`, or a file named by `ID_OIDC_TOKEN_FILE`."""
+
+from __future__ import annotations
+
+from .._errors import AmbientCredentialError
+from ._audience import require_audience
+from ._base import Context, Provider
+from ._file import read_token_file
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+TOKEN_VARIABLE = "ID_OIDC_TOKEN"  # noqa: S105 - a variable's name
+FILE_VARIABLE = "ID_OIDC_TOKEN_FILE"
+
+
+class ExplicitToken(Provider):
+    """A token from anywhere, given to `id` by the user (like cosign's env and file providers).
+
+    It comes first: a user who hands in a token means it. It is still checked for the audience.
+    """
+
+    name = "token"
+    title = "Explicit token"
+    signals = f"{TOKEN_VARIABLE} or {FILE_VARIABLE} set"
+    audience_at_run_time = False
+
+    def detect(self, environ: Mapping[str, str]) -> str | None:
+        """Present when either variable is set."""
+        for variable in (TOKEN_VARIABLE, FILE_VARIABLE):
+            if environ.get(variable):
+                return f"{variable} is set"
+        return None
+
+    def fetch(self, audience: str, context: Context) -> str:
+        """The token given, if it is for `audience`."""
+        environ = context.environ
+        if environ.get(TOKEN_VARIABLE):
+            token, source = environ[TOKEN_VARIABLE].strip(), TOKEN_VARIABLE
+        else:
+            path = environ.get(FILE_VARIABLE, "")
+            token = read_token_file(path, self.title, FILE_VARIABLE)
+            source = f"the file {path} ({FILE_VARIABLE})"
+        if not token:
+            raise AmbientCredentialError(f"{self.title}: {TOKEN_VARIABLE} is empty")
+        return require_audience(
+            token, audience, self.title, source, "Hand in a token issued for that audience."
+        )

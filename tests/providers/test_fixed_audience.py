@@ -1,0 +1,183 @@
+"""Platforms whose token is in a variable or a file, for an audience fixed in their configuration:
+the token when it matches, and errors naming the setting when it does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from id import AmbientCredentialError, detect_credential
+from id.testing import OIDCIssuer
+from tests.helpers import claims, job_environ
+
+
+@pytest.fixture(scope="module")
+def issuer() -> OIDCIssuer:
+    return OIDCIssuer("https://platform.example")
+
+
+def token(issuer: OIDCIssuer, audience: str | list[str]) -> str:
+    return issuer.mint({"sub": "job", "aud": audience})
+
+
+VARIABLE_PLATFORMS = {
+    # name: (presence variables, token variable, phrase of the wrong-audience fix)
+    "bitbucket": (
+        {"BITBUCKET_BUILD_NUMBER": "7"}, "BITBUCKET_STEP_OIDC_TOKEN",
+        "oidc:\n    audiences:\n      - pypi",
+    ),
+    "semaphore": ({"SEMAPHORE": "true"}, "SEMAPHORE_OIDC_TOKEN", "organisation's URL"),
+    "spacelift": ({}, "SPACELIFT_OIDC_TOKEN", "account's host"),
+    "env0": ({}, "ENV0_OIDC_TOKEN", "one fixed audience"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("platform", list(VARIABLE_PLATFORMS))
+def test_variable_token_for_the_audience(platform: str, issuer: OIDCIssuer) -> None:
+    presence, variable, _ = VARIABLE_PLATFORMS[platform]
+    environ = job_environ({**presence, variable: token(issuer, ["other", "pypi"])})
+    assert claims(detect_credential("pypi", environ=environ, provider=platform))["sub"] == "job"
+    # Detected on its own too, without naming it.
+    assert detect_credential("pypi", environ=environ) == environ[variable]
+
+
+@pytest.mark.parametrize("platform", list(VARIABLE_PLATFORMS))
+def test_variable_token_for_another_audience_names_the_setting(
+    platform: str, issuer: OIDCIssuer
+) -> None:
+    presence, variable, fix = VARIABLE_PLATFORMS[platform]
+    environ = job_environ({**presence, variable: token(issuer, "org-default")})
+    with pytest.raises(AmbientCredentialError) as info:
+        detect_credential("pypi", environ=environ)
+    message = str(info.value)
+    assert f"{variable} holds a token for 'org-default', not 'pypi'" in message
+    assert fix in message
+
+
+def test_bitbucket_step_without_oidc() -> None:
+    with pytest.raises(AmbientCredentialError, match="add `oidc: true` to the step"):
+        detect_credential("pypi", environ=job_environ({"BITBUCKET_BUILD_NUMBER": "7"}))
+
+
+def test_semaphore_without_oidc() -> None:
+    with pytest.raises(AmbientCredentialError, match="SEMAPHORE_OIDC_TOKEN is not set: enable"):
+        detect_credential("pypi", environ=job_environ({"SEMAPHORE": "true"}))
+
+
+def test_variable_holding_garbage() -> None:
+    environ = job_environ({"SEMAPHORE": "true", "SEMAPHORE_OIDC_TOKEN": "garbage"})
+    with pytest.raises(AmbientCredentialError, match="SEMAPHORE_OIDC_TOKEN is not a usable JWT"):
+        detect_credential("pypi", environ=environ)
+
+
+def test_terraform_picks_the_pair_for_the_audience(issuer: OIDCIssuer) -> None:
+    environ = job_environ(
+        {
+            "TFC_WORKLOAD_IDENTITY_AUDIENCE": "aws.workload.identity",
+            "TFC_WORKLOAD_IDENTITY_TOKEN": token(issuer, "aws.workload.identity"),
+            "TFC_WORKLOAD_IDENTITY_AUDIENCE_PYPI": "pypi",
+            "TFC_WORKLOAD_IDENTITY_TOKEN_PYPI": token(issuer, "pypi"),
+        }
+    )
+    assert detect_credential("pypi", environ=environ) == environ["TFC_WORKLOAD_IDENTITY_TOKEN_PYPI"]
+    plain = detect_credential("aws.workload.identity", environ=environ)
+    assert plain == environ["TFC_WORKLOAD_IDENTITY_TOKEN"]
+
+
+def test_terraform_without_a_pair_for_the_audience(issuer: OIDCIssuer) -> None:
+    environ = job_environ(
+        {
+            "TFC_WORKLOAD_IDENTITY_AUDIENCE_VAULT": "vault",
+            "TFC_WORKLOAD_IDENTITY_TOKEN_VAULT": token(issuer, "vault"),
+        }
+    )
+    with pytest.raises(AmbientCredentialError) as info:
+        detect_credential("pypi", environ=environ)
+    assert "there is TFC_WORKLOAD_IDENTITY_TOKEN_VAULT for 'vault'" in str(info.value)
+    assert "TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG> = pypi" in str(info.value)
+
+
+FILE_PLATFORMS = {
+    "kubernetes": (
+        "ID_KUBERNETES_TOKEN_FILE", {"KUBERNETES_SERVICE_HOST": "10.0.0.1"},
+        "serviceAccountToken:\n          audience: pypi",
+    ),
+    "aks": ("AZURE_FEDERATED_TOKEN_FILE", {}, "api://AzureADTokenExchange"),
+    "eks": ("AWS_WEB_IDENTITY_TOKEN_FILE", {}, "eks.amazonaws.com/audience: pypi"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("platform", list(FILE_PLATFORMS))
+def test_token_file_is_read_afresh_on_every_call(
+    platform: str, issuer: OIDCIssuer, tmp_path: Path
+) -> None:
+    variable, extra, _ = FILE_PLATFORMS[platform]
+    path = tmp_path / "token"
+    environ = job_environ({**extra, variable: str(path)})
+    first = token(issuer, "pypi")
+    path.write_text(first + "\n")
+    assert detect_credential("pypi", environ=environ) == first
+    rotated = token(issuer, "pypi")  # the platform rotates the file
+    path.write_text(rotated)
+    assert detect_credential("pypi", environ=environ) == rotated != first
+
+
+@pytest.mark.parametrize("platform", list(FILE_PLATFORMS))
+def test_token_file_for_another_audience(platform: str, issuer: OIDCIssuer, tmp_path: Path) -> None:
+    variable, extra, fix = FILE_PLATFORMS[platform]
+    path = tmp_path / "token"
+    path.write_text(token(issuer, "sts.amazonaws.com"))
+    with pytest.raises(AmbientCredentialError) as info:
+        detect_credential("pypi", environ=job_environ({**extra, variable: str(path)}))
+    assert f"the file {path} holds a token for 'sts.amazonaws.com', not 'pypi'" in str(info.value)
+    assert fix in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "cannot read the token file"), ("", "is empty"), ("x" * 70000, "not a token file")],
+)
+def test_unusable_token_files(content: str | None, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "token"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(AmbientCredentialError, match=message):
+        detect_credential("pypi", environ=job_environ({"AWS_WEB_IDENTITY_TOKEN_FILE": str(path)}))
+
+
+def test_kubernetes_needs_the_path_variable() -> None:
+    environ = job_environ({"KUBERNETES_SERVICE_HOST": "10.0.0.1"})
+    with pytest.raises(
+        AmbientCredentialError, match="needs KUBERNETES_SERVICE_HOST and ID_KUBERNETES_TOKEN_FILE"
+    ):
+        detect_credential("pypi", environ=environ, provider="kubernetes")
+
+
+def test_explicit_token_comes_first_and_is_checked(issuer: OIDCIssuer, tmp_path: Path) -> None:
+    given = token(issuer, "pypi")
+    environ = job_environ({"ID_OIDC_TOKEN": given, "GITHUB_ACTIONS": "true"})
+    assert detect_credential("pypi", environ=environ) == given
+    with pytest.raises(
+        AmbientCredentialError, match="ID_OIDC_TOKEN holds a token for 'pypi', not 'x'"
+    ):
+        detect_credential("x", environ=environ)
+    path = tmp_path / "t"
+    path.write_text(given)
+    assert (
+        detect_credential("pypi", environ=job_environ({"ID_OIDC_TOKEN_FILE": str(path)})) == given
+    )
+
+
+def test_asking_for_an_absent_or_unknown_provider() -> None:
+    from id import UnknownProviderError
+
+    with pytest.raises(
+        AmbientCredentialError,
+        match="GitHub Actions was asked for, but is not detected here: it needs GITHUB_ACTIONS",
+    ):
+        detect_credential("pypi", environ=job_environ({}), provider="github")
+    with pytest.raises(
+        UnknownProviderError, match="no provider named 'jenkins'; the providers are: token, github"
+    ):
+        detect_credential("pypi", provider="jenkins")

@@ -21,11 +21,11 @@ def test_none_when_no_platform_is_present() -> None:
 def test_order_is_explicit_then_ci_then_files_then_cloud_metadata() -> None:
     names = [p.name for p in PROVIDERS]
     assert names[0] == "token"
-    assert names[1:10] == [
+    assert names[1:13] == [
         "github", "gitlab", "buildkite", "circleci", "bitbucket", "semaphore", "spacelift",
-        "terraform", "env0",
+        "terraform", "env0", "azure-pipelines", "codefresh", "bitrise",
     ]  # fmt: skip
-    assert names[10:13] == ["kubernetes", "aks", "eks"]
+    assert names[13:16] == ["kubernetes", "aks", "eks"]
     assert names[-1] == "gcp"
 
 

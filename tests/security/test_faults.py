@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 
 from id import AmbientCredentialError, ExpiredIdentity
-from id.testing import Emulator, Faults, GitHubActions, GoogleCloud, LoopbackServer
+from id.testing import (
+    Bitrise,
+    Codefresh,
+    Emulator,
+    Faults,
+    GitHubActions,
+    GoogleCloud,
+    LoopbackServer,
+)
 from tests.helpers import claims, job_environ
 
 DEADLINE = 2.0
@@ -22,6 +30,8 @@ PEAK_MEMORY = 8 * 1024 * 1024
 
 PROVIDERS: dict[str, Callable[..., Emulator]] = {
     "github": GitHubActions,
+    "codefresh": Codefresh,
+    "bitrise": Bitrise,
     "gcp": GoogleCloud,
     "gcp-impersonation": lambda **options: GoogleCloud(
         impersonate="deployer@p.iam.gserviceaccount.com", **options
@@ -129,7 +139,10 @@ def run_case(
         environ = job_environ({**job.environ, "ID_TIMEOUT": str(DEADLINE)})
         if case == "connection refused":
             port = closed_port()
-            for name in ("ACTIONS_ID_TOKEN_REQUEST_URL", "GCE_METADATA_HOST"):
+            for name in (
+                "ACTIONS_ID_TOKEN_REQUEST_URL", "GCE_METADATA_HOST", "CF_OIDC_REQUEST_URL",
+                "BITRISE_BUILD_URL",
+            ):  # fmt: skip
                 if name in environ:
                     environ[name] = environ[name].replace(
                         job.url.split("//")[1], f"127.0.0.1:{port}"

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from ._base import Context, Provider
 from .aks import AzureWorkloadIdentity
+from .azure_pipelines import AzurePipelines
 from .bitbucket import BitbucketPipelines
+from .bitrise import Bitrise
 from .buildkite import Buildkite
 from .circleci import CircleCI
+from .codefresh import Codefresh
 from .eks import AwsWebIdentity
 from .env0 import Env0
 from .explicit import ExplicitToken
@@ -40,6 +43,9 @@ PROVIDERS: tuple[Provider, ...] = (
     Spacelift(),
     HCPTerraform(),
     Env0(),
+    AzurePipelines(),
+    Codefresh(),
+    Bitrise(),
     Kubernetes(),
     AzureWorkloadIdentity(),
     AwsWebIdentity(),

@@ -19,8 +19,11 @@ from ._emulator import Emulator
 from ._environ import clean_environ
 from ._issuer import OIDCIssuer
 from ._server import Faults, LoopbackServer, Reply, Request
+from .azure_pipelines import AzurePipelines
+from .bitrise import Bitrise
 from .buildkite import Buildkite
 from .circleci import CircleCI
+from .codefresh import Codefresh
 from .gcp import GoogleCloud
 from .github import GitHubActions
 from .gitlab import GitLabCI
@@ -33,12 +36,18 @@ EMULATORS: dict[str, type[Emulator]] = {
     "buildkite": Buildkite,
     "circleci": CircleCI,
     "gcp": GoogleCloud,
+    "azure-pipelines": AzurePipelines,
+    "codefresh": Codefresh,
+    "bitrise": Bitrise,
 }
 
 __all__ = [
     "EMULATORS",
+    "AzurePipelines",
+    "Bitrise",
     "Buildkite",
     "CircleCI",
+    "Codefresh",
     "Emulator",
     "Faults",
     "GitHubActions",

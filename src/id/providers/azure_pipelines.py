@@ -1,0 +1,74 @@
+"""Azure Pipelines: the job asks its OIDC request URI for a service connection's token."""
+
+from __future__ import annotations
+
+from .._errors import AmbientCredentialError
+from ._base import Context, Provider
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+AUDIENCE = "api://AzureADTokenExchange"
+# The Azure CLI task exposes the connection it runs with; ID_AZURE_SERVICE_CONNECTION_ID names
+# one anywhere else.
+CONNECTION_VARIABLES = ("ID_AZURE_SERVICE_CONNECTION_ID", "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID")
+
+
+class AzurePipelines(Provider):
+    """An Azure Pipelines job with a workload-identity service connection."""
+
+    name = "azure-pipelines"
+    title = "Azure Pipelines"
+    signals = "TF_BUILD=True"
+    audience_at_run_time = False
+
+    def detect(self, environ: Mapping[str, str]) -> str | None:
+        """Present when `TF_BUILD=True` (any case)."""
+        if environ.get("TF_BUILD", "").lower() == "true":
+            return f"TF_BUILD={environ['TF_BUILD']}"
+        return None
+
+    def fetch(self, audience: str, context: Context) -> str:
+        """POST the request URI with the service connection's id and the job's access token."""
+        from urllib.parse import urlencode
+
+        if audience != AUDIENCE:
+            raise AmbientCredentialError(
+                f"{self.title}: tokens are always for {AUDIENCE}, not {audience!r}: ask for that "
+                "audience (Entra ID exchanges it for the service connection's credentials)"
+            )
+        environ = context.environ
+        uri = environ.get("SYSTEM_OIDCREQUESTURI", "")
+        access_token = environ.get("SYSTEM_ACCESSTOKEN", "")
+        connection = next((environ[v] for v in CONNECTION_VARIABLES if environ.get(v)), "")
+        if not uri:
+            raise AmbientCredentialError(f"{self.title}: SYSTEM_OIDCREQUESTURI is not set")
+        if not access_token:
+            raise AmbientCredentialError(
+                f"{self.title}: SYSTEM_ACCESSTOKEN is not set: map it into the step with\n"
+                "  env:\n    SYSTEM_ACCESSTOKEN: $(System.AccessToken)"
+            )
+        if not connection:
+            raise AmbientCredentialError(
+                f"{self.title}: no service connection id: set ID_AZURE_SERVICE_CONNECTION_ID to "
+                "the id of a workload-identity service connection (the AzureCLI task sets "
+                "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID)"
+            )
+        separator = "&" if "?" in uri else "?"
+        url = uri + separator + urlencode({"api-version": "7.1", "serviceConnectionId": connection})
+        response = context.http.request(
+            "POST",
+            url,
+            headers={"Content-Type": "application/json", "X-TFS-FedAuthRedirect": "Suppress"},
+            credential_headers={"Authorization": f"Bearer {access_token}"},
+            body=b"",
+        )
+        if response.status != 200:
+            raise AmbientCredentialError(
+                f"{self.title}: the OIDC request URI answered {response.describe()}"
+            )
+        value = response.json_object().get("oidcToken")
+        if not isinstance(value, str) or not value:
+            raise AmbientCredentialError(f'{self.title}: the answer has no string "oidcToken"')
+        return value

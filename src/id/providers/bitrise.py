@@ -1,0 +1,46 @@
+"""Bitrise: `POST $BITRISE_BUILD_URL/id_token.json` with the build's API token."""
+
+from __future__ import annotations
+
+from .._errors import AmbientCredentialError
+from ._base import Context, Provider
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+class Bitrise(Provider):
+    """A Bitrise build."""
+
+    name = "bitrise"
+    title = "Bitrise"
+    signals = "BITRISE_BUILD_URL set"
+
+    def detect(self, environ: Mapping[str, str]) -> str | None:
+        """Present when `BITRISE_BUILD_URL` is set."""
+        return "BITRISE_BUILD_URL is set" if environ.get("BITRISE_BUILD_URL") else None
+
+    def fetch(self, audience: str, context: Context) -> str:
+        """POST `{"aud": AUD, "sub": ""}`; the answer is `{"id_token": "<jwt>", ...}`."""
+        import json
+
+        build_url = context.environ["BITRISE_BUILD_URL"]
+        api_token = context.environ.get("BITRISE_BUILD_API_TOKEN", "")
+        if not api_token:
+            raise AmbientCredentialError(f"{self.title}: BITRISE_BUILD_API_TOKEN is not set")
+        response = context.http.request(
+            "POST",
+            build_url.rstrip("/") + "/id_token.json",
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+            credential_headers={"Authorization": api_token, "BUILD_API_TOKEN": api_token},
+            body=json.dumps({"aud": audience, "sub": ""}).encode(),
+        )
+        if response.status != 200:
+            raise AmbientCredentialError(
+                f"{self.title}: the token endpoint answered {response.describe()}"
+            )
+        value = response.json_object().get("id_token")
+        if not isinstance(value, str) or not value:
+            raise AmbientCredentialError(f'{self.title}: the answer has no string "id_token"')
+        return value

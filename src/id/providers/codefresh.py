@@ -1,0 +1,52 @@
+"""Codefresh: `GET $CF_OIDC_REQUEST_URL?audience=...` with the request token."""
+
+from __future__ import annotations
+
+from .._errors import AmbientCredentialError
+from ._base import Context, Provider
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+class Codefresh(Provider):
+    """A Codefresh pipeline step."""
+
+    name = "codefresh"
+    title = "Codefresh"
+    signals = "CF_BUILD_ID or CF_OIDC_REQUEST_URL set"
+
+    def detect(self, environ: Mapping[str, str]) -> str | None:
+        """Present when a Codefresh build variable is set."""
+        for variable in ("CF_BUILD_ID", "CF_OIDC_REQUEST_URL"):
+            if environ.get(variable):
+                return f"{variable} is set"
+        return None
+
+    def fetch(self, audience: str, context: Context) -> str:
+        """GET the request URL with the audience; the answer is `{"id_token": "<jwt>"}`."""
+        from .github import with_audience
+
+        url = context.environ.get("CF_OIDC_REQUEST_URL", "")
+        request_token = context.environ.get("CF_OIDC_REQUEST_TOKEN", "")
+        if not url or not request_token:
+            raise AmbientCredentialError(
+                f"{self.title}: CF_OIDC_REQUEST_URL and CF_OIDC_REQUEST_TOKEN must both be set: "
+                "OIDC tokens need a Codefresh account with OIDC enabled"
+            )
+        response = context.http.request(
+            "GET",
+            with_audience(url, audience),
+            headers={"Accept": "application/json"},
+            # Codefresh takes the token itself, without a "Bearer" scheme.
+            credential_headers={"Authorization": request_token},
+        )
+        if response.status != 200:
+            raise AmbientCredentialError(
+                f"{self.title}: the token endpoint answered {response.describe()}"
+            )
+        value = response.json_object().get("id_token")
+        if not isinstance(value, str) or not value:
+            raise AmbientCredentialError(f'{self.title}: the answer has no string "id_token"')
+        return value

@@ -26,7 +26,11 @@ def test_order_is_explicit_then_ci_then_files_then_cloud_metadata() -> None:
         "terraform", "env0", "azure-pipelines", "codefresh", "bitrise",
     ]  # fmt: skip
     assert names[13:16] == ["kubernetes", "aks", "eks"]
-    assert names[-1] == "gcp"
+    assert names[16] == "gcp"
+    # Opt-in providers come last and are never detected on their own.
+    assert names[17:] == ["azure-identity", "gcloud", "aws", "spiffe"]
+    assert all(p.opt_in for p in PROVIDERS[17:])
+    assert not any(p.opt_in for p in PROVIDERS[:17])
 
 
 @pytest.mark.parametrize("ci", [GitLabCI, Buildkite])

@@ -288,7 +288,7 @@ def _read_token(value: str) -> str:
 def _not_detected() -> int:
     from .providers import PROVIDERS
 
-    checked = ", ".join(provider.title for provider in PROVIDERS)
+    checked = ", ".join(provider.title for provider in PROVIDERS if not provider.opt_in)
     print(
         f"id: no supported environment detected (checked: {checked}); "
         "run inside a CI job or cloud workload that issues OIDC tokens",

@@ -89,6 +89,8 @@ def detect_credential(
             )
         return _fetch(chosen, reason, audience, environ)
     for candidate in PROVIDERS:
+        if candidate.opt_in:
+            continue
         reason = candidate.detect(environ)
         if reason is not None:
             return _fetch(candidate, reason, audience, environ)

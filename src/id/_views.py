@@ -107,7 +107,10 @@ def providers_report(environ: Mapping[str, str], audience: str | None) -> str:
     answering = None
     for provider in PROVIDERS:
         reason = provider.detect(environ)
-        if reason is not None and answering is None:
+        if provider.opt_in:
+            available = f"available ({reason})" if reason else f"not available: {provider.signals}"
+            state = f"opt-in, --provider {provider.name}: {available}"
+        elif reason is not None and answering is None:
             answering = provider
             state = f"DETECTED ({reason})" + (" <- answers" if audience else "")
         elif reason is not None:

@@ -113,6 +113,11 @@ def test_clean_environ_drops_every_platform_variable() -> None:
         "GITHUB_ACTIONS_X": "kept: not a signal",
     }
     assert clean_environ(dirty) == {"HOME": "/root", "GITHUB_ACTIONS_X": "kept: not a signal"}
+    # Opt-in providers (AWS is available anywhere) make no variable a platform's.
+    assert clean_environ({"PATH": "/bin", "AWS_PROFILE": "dev"}) == {
+        "PATH": "/bin",
+        "AWS_PROFILE": "dev",
+    }
     assert set(platform_variables(dirty)) == set(dirty) - {"HOME", "GITHUB_ACTIONS_X"}
 
 
@@ -129,8 +134,12 @@ def run_kit(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("platform", sorted(EMULATORS))
 def test_command_runs_id_inside_every_platform(platform: str) -> None:
-    audience = "pypi"
-    result = run_kit(platform, "--", sys.executable, "-m", "id", "--json", audience)
+    from id.providers import by_name
+
+    audience = "api://AzureADTokenExchange" if platform == "azure-pipelines" else "pypi"
+    # Opt-in providers answer only when asked for by name.
+    choose = ["--provider", platform] if by_name(platform).opt_in else []
+    result = run_kit(platform, "--", sys.executable, "-m", "id", *choose, "--json", audience)
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     lines = result.stderr.splitlines()

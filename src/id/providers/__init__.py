@@ -6,6 +6,9 @@
    hand out its CI token, not the VM's).
 3. Token files of workloads (Kubernetes, AKS, EKS), set up for the workload on purpose.
 4. Cloud metadata last: its presence says least about what is wanted.
+5. Opt-in providers (Azure managed identity, gcloud, AWS STS, SPIFFE) are never detected on their
+   own, because cloud credentials or a CLI on PATH do not mean a token is wanted: they answer
+   only when asked for by name.
 
 The first provider that is present answers, with a token or an `AmbientCredentialError`; the
 others are not asked.
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 from ._base import Context, Provider
 from .aks import AzureWorkloadIdentity
+from .aws import AwsSts
+from .azure_identity import AzureManagedIdentity
 from .azure_pipelines import AzurePipelines
 from .bitbucket import BitbucketPipelines
 from .bitrise import Bitrise
@@ -24,12 +29,14 @@ from .codefresh import Codefresh
 from .eks import AwsWebIdentity
 from .env0 import Env0
 from .explicit import ExplicitToken
+from .gcloud import Gcloud
 from .gcp import GoogleCloud
 from .github import GitHubActions
 from .gitlab import GitLabCI
 from .kubernetes import Kubernetes
 from .semaphore import Semaphore
 from .spacelift import Spacelift
+from .spiffe import SpiffeWorkloadApi
 from .terraform import HCPTerraform
 
 PROVIDERS: tuple[Provider, ...] = (
@@ -50,6 +57,11 @@ PROVIDERS: tuple[Provider, ...] = (
     AzureWorkloadIdentity(),
     AwsWebIdentity(),
     GoogleCloud(),
+    # Opt-in: asked for by name only, never detected on their own.
+    AzureManagedIdentity(),
+    Gcloud(),
+    AwsSts(),
+    SpiffeWorkloadApi(),
 )
 
 

@@ -54,6 +54,9 @@ class Provider(abc.ABC):
     #: Whether any audience can be asked for when the job runs (else it is fixed in the
     #: platform's configuration, and a token for another one is an error naming the setting).
     audience_at_run_time: bool = True
+    #: Never detected on its own, only asked for by name (`provider=`, `--provider`): its
+    #: presence (cloud credentials, a CLI on PATH) does not mean a token is wanted.
+    opt_in: bool = False
 
     @abc.abstractmethod
     def detect(self, environ: Mapping[str, str]) -> str | None:

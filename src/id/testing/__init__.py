@@ -19,11 +19,13 @@ from ._emulator import Emulator
 from ._environ import clean_environ
 from ._issuer import OIDCIssuer
 from ._server import Faults, LoopbackServer, Reply, Request
+from .azure_identity import AzureManagedIdentity
 from .azure_pipelines import AzurePipelines
 from .bitrise import Bitrise
 from .buildkite import Buildkite
 from .circleci import CircleCI
 from .codefresh import Codefresh
+from .gcloud import Gcloud
 from .gcp import GoogleCloud
 from .github import GitHubActions
 from .gitlab import GitLabCI
@@ -39,10 +41,13 @@ EMULATORS: dict[str, type[Emulator]] = {
     "azure-pipelines": AzurePipelines,
     "codefresh": Codefresh,
     "bitrise": Bitrise,
+    "azure-identity": AzureManagedIdentity,
+    "gcloud": Gcloud,
 }
 
 __all__ = [
     "EMULATORS",
+    "AzureManagedIdentity",
     "AzurePipelines",
     "Bitrise",
     "Buildkite",
@@ -50,6 +55,7 @@ __all__ = [
     "Codefresh",
     "Emulator",
     "Faults",
+    "Gcloud",
     "GitHubActions",
     "GitLabCI",
     "GoogleCloud",

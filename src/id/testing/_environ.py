@@ -11,13 +11,15 @@ def platform_variables(environ: Mapping[str, str]) -> list[str]:
     """The names in `environ` that make some provider believe it is present, or hold a token."""
     from ..providers import PROVIDERS
 
+    # Opt-in providers never answer unless asked by name, and some (AWS) are available anywhere.
+    detecting = [provider for provider in PROVIDERS if not provider.opt_in]
     names = []
     for name, value in environ.items():
         single = {name: value}
         holds_token = name.endswith("_ID_TOKEN") or name.startswith(
             ("ACTIONS_ID_TOKEN_", "CIRCLE_OIDC_")
         )
-        if holds_token or any(provider.detect(single) is not None for provider in PROVIDERS):
+        if holds_token or any(provider.detect(single) is not None for provider in detecting):
             names.append(name)
     return names
 

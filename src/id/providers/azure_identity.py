@@ -1,0 +1,71 @@
+"""Azure managed identity (opt-in): App Service / Functions' identity endpoint, or a VM's IMDS.
+
+What comes back is an Entra ID *access token* for the resource asked for (a JWT whose `aud` is
+that resource), not an OpenID Connect ID token.
+"""
+
+from __future__ import annotations
+
+from .._deadline import Deadline
+from .._errors import AmbientCredentialError
+from ._base import Context, Provider
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+IMDS_VARIABLE = "ID_AZURE_IMDS_ENDPOINT"
+DEFAULT_IMDS = "http://169.254.169.254"
+# IMDS answers within milliseconds on an Azure VM; elsewhere nothing answers at all.
+IMDS_PROBE_SECONDS = 3.0
+
+
+class AzureManagedIdentity(Provider):
+    """The managed identity of an App Service app, a Function, or a VM."""
+
+    name = "azure-identity"
+    title = "Azure managed identity"
+    signals = "asked for by name; IDENTITY_ENDPOINT and IDENTITY_HEADER (App Service), else IMDS"
+    opt_in = True
+
+    def detect(self, environ: Mapping[str, str]) -> str | None:
+        """App Service's variables, or IMDS (which only a request can confirm)."""
+        if environ.get("IDENTITY_ENDPOINT") and environ.get("IDENTITY_HEADER"):
+            return "IDENTITY_ENDPOINT and IDENTITY_HEADER are set (App Service)"
+        return "IMDS, probed when asked"
+
+    def fetch(self, audience: str, context: Context) -> str:
+        """An access token for the resource `audience`."""
+        from urllib.parse import urlencode
+
+        from .._http import HttpClient
+
+        environ = context.environ
+        if environ.get("IDENTITY_ENDPOINT") and environ.get("IDENTITY_HEADER"):
+            where = "the App Service identity endpoint"
+            query = urlencode({"resource": audience, "api-version": "2019-08-01"})
+            response = context.http.request(
+                "GET",
+                f"{environ['IDENTITY_ENDPOINT']}?{query}",
+                credential_headers={"X-IDENTITY-HEADER": environ["IDENTITY_HEADER"]},
+            )
+        else:
+            where = "IMDS"
+            base = environ.get(IMDS_VARIABLE) or DEFAULT_IMDS
+            query = urlencode({"api-version": "2018-02-01", "resource": audience})
+            probe = Deadline(min(IMDS_PROBE_SECONDS, context.deadline.remaining()))
+            with HttpClient(probe, environ) as http:
+                response = http.request(
+                    "GET",
+                    f"{base}/metadata/identity/oauth2/token?{query}",
+                    headers={"Metadata": "true"},
+                )
+        if response.status != 200:
+            raise AmbientCredentialError(
+                f"{self.title}: {where} answered {response.describe()}: is a managed identity "
+                "assigned to this resource?"
+            )
+        token = response.json_object().get("access_token")
+        if not isinstance(token, str) or not token:
+            raise AmbientCredentialError(f'{self.title}: {where}\'s answer has no "access_token"')
+        return token

@@ -1,0 +1,52 @@
+"""`gcloud auth print-identity-token` (opt-in): the identity of whoever gcloud is logged in as."""
+
+from __future__ import annotations
+
+from .._errors import AmbientCredentialError
+from ._base import Context, Provider
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+IMPERSONATE_VARIABLE = "ID_GCLOUD_IMPERSONATE_SERVICE_ACCOUNT"
+
+
+class Gcloud(Provider):
+    """The Google Cloud CLI, on a person's machine or in a job that ran `gcloud auth login`."""
+
+    name = "gcloud"
+    title = "gcloud"
+    signals = "asked for by name, with gcloud on PATH"
+    opt_in = True
+
+    def detect(self, environ: Mapping[str, str]) -> str | None:
+        """Available when `gcloud` is on PATH."""
+        from .. import _subprocess
+
+        path = _subprocess.which("gcloud", environ)
+        return f"gcloud is at {path}" if path else None
+
+    def fetch(self, audience: str, context: Context) -> str:
+        """Run `gcloud auth print-identity-token --audiences=AUD` (service accounts only)."""
+        from .. import _subprocess
+        from .._redact import summarize
+
+        gcloud = _subprocess.which("gcloud", context.environ)
+        if gcloud is None:
+            raise AmbientCredentialError(f"{self.title}: gcloud is not on PATH")
+        argv = [gcloud, "auth", "print-identity-token", f"--audiences={audience}"]
+        account = context.environ.get(IMPERSONATE_VARIABLE, "")
+        if account:
+            argv.append(f"--impersonate-service-account={account}")
+        result = _subprocess.run(argv, deadline=context.deadline, environ=context.environ)
+        if result.returncode != 0:
+            raise AmbientCredentialError(
+                f"{self.title}: `gcloud auth print-identity-token` failed (exit status "
+                f"{result.returncode}): {summarize(result.stderr) or 'no error printed'}. "
+                f"--audiences needs a service account: log in as one, or set {IMPERSONATE_VARIABLE}"
+            )
+        token = result.stdout.decode("utf-8", "replace").strip()
+        if not token:
+            raise AmbientCredentialError(f"{self.title}: gcloud printed no token")
+        return token

@@ -1,0 +1,83 @@
+"""A SPIFFE Workload API on a unix socket: a real gRPC server, as a SPIRE agent would run."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from concurrent import futures
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import grpc
+
+from ..providers.spiffe import SECURITY_HEADER, workload_messages
+from ._issuer import OIDCIssuer
+
+
+class SpiffeWorkloadApi:
+    """Issues JWT-SVIDs for `spiffe_id`. Like an agent, it refuses calls without the
+    `workload.spiffe.io: true` metadata (INVALID_ARGUMENT) or without an audience;
+    `attested=False` makes it refuse the workload (PERMISSION_DENIED)."""
+
+    platform = "spiffe"
+
+    def __init__(
+        self, *, spiffe_id: str = "spiffe://example.org/ci/release", attested: bool = True
+    ) -> None:
+        self.issuer = OIDCIssuer("https://oidc-discovery.example.org")
+        self.spiffe_id = spiffe_id
+        self.attested = attested
+        self.calls: list[dict[str, Any]] = []
+        self.environ: dict[str, str] = {}
+        self._server: grpc.Server | None = None
+        self._folder: str | None = None
+
+    def _fetch_jwt_svid(self, request: Any, context: grpc.ServicerContext) -> Any:
+        metadata = dict(context.invocation_metadata())
+        self.calls.append({"audience": list(request.audience), "metadata": metadata})
+        if metadata.get(SECURITY_HEADER[0]) != SECURITY_HEADER[1]:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "security header missing from request")
+        if not request.audience:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "audience must be specified")
+        if not self.attested:
+            context.abort(grpc.StatusCode.PERMISSION_DENIED, "no identity issued")
+        messages = workload_messages()
+        svid = self.issuer.mint({"sub": self.spiffe_id, "aud": list(request.audience)})
+        return messages["JWTSVIDResponse"](
+            svids=[messages["JWTSVID"](spiffe_id=self.spiffe_id, svid=svid)]
+        )
+
+    def __enter__(self) -> SpiffeWorkloadApi:
+        messages = workload_messages()
+        handler = grpc.method_handlers_generic_handler(
+            "SpiffeWorkloadAPI",
+            {
+                "FetchJWTSVID": grpc.unary_unary_rpc_method_handler(
+                    self._fetch_jwt_svid,
+                    request_deserializer=messages["JWTSVIDRequest"].FromString,
+                    response_serializer=messages["JWTSVIDResponse"].SerializeToString,
+                )
+            },
+        )
+        self._folder = tempfile.mkdtemp(prefix="id-spiffe-")
+        socket = Path(self._folder, "agent.sock")
+        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        self._server.add_generic_rpc_handlers((handler,))
+        self._server.add_insecure_port(f"unix://{socket}")
+        self._server.start()
+        self.environ = {"SPIFFE_ENDPOINT_SOCKET": f"unix://{socket}"}
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._server is not None:
+            self._server.stop(grace=None)
+            self._server = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None

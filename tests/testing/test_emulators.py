@@ -175,3 +175,27 @@ def test_gitlab_declares_tokens_by_the_naming_convention() -> None:
             verify(job, job.environ["_1_OTHER_ID_TOKEN"], "11 other")["project_path"]
             == "group/project"
         )
+
+
+def test_token_file_emulator_rotates_and_id_rereads() -> None:
+    from id import detect_credential
+    from id.testing import Kubernetes
+    from tests.helpers import job_environ
+
+    with Kubernetes(audiences=["vault"]) as pod:
+        environ = job_environ(pod.environ)
+        first = detect_credential("vault", environ=environ)
+        rotated = pod.rotate()
+        assert detect_credential("vault", environ=environ) == rotated != first
+        assert verify(pod, rotated, "vault")["sub"] == "kubernetes:example:job"
+
+
+def test_terraform_emulator_declares_one_pair_per_audience() -> None:
+    from id import detect_credential
+    from id.testing import HCPTerraform
+    from tests.helpers import claims, job_environ
+
+    with HCPTerraform(audiences=["aws.workload.identity", "pypi"]) as run:
+        environ = job_environ(run.environ)
+        assert claims(detect_credential("pypi", environ=environ))["aud"] == "pypi"
+        assert environ["TFC_WORKLOAD_IDENTITY_AUDIENCE_A0"] == "aws.workload.identity"

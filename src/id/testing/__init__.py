@@ -25,6 +25,18 @@ from .bitrise import Bitrise
 from .buildkite import Buildkite
 from .circleci import CircleCI
 from .codefresh import Codefresh
+from .fixed import (
+    AwsWebIdentity,
+    AzureWorkloadIdentity,
+    BitbucketPipelines,
+    Env0,
+    ExplicitToken,
+    FixedAudienceJob,
+    HCPTerraform,
+    Kubernetes,
+    Semaphore,
+    Spacelift,
+)
 from .gcloud import Gcloud
 from .gcp import GoogleCloud
 from .github import GitHubActions
@@ -43,26 +55,45 @@ EMULATORS: dict[str, type[Emulator]] = {
     "bitrise": Bitrise,
     "azure-identity": AzureManagedIdentity,
     "gcloud": Gcloud,
+    "token": ExplicitToken,
+    "bitbucket": BitbucketPipelines,
+    "semaphore": Semaphore,
+    "spacelift": Spacelift,
+    "terraform": HCPTerraform,
+    "env0": Env0,
+    "kubernetes": Kubernetes,
+    "aks": AzureWorkloadIdentity,
+    "eks": AwsWebIdentity,
 }
 
 __all__ = [
     "EMULATORS",
+    "AwsWebIdentity",
     "AzureManagedIdentity",
     "AzurePipelines",
+    "AzureWorkloadIdentity",
+    "BitbucketPipelines",
     "Bitrise",
     "Buildkite",
     "CircleCI",
     "Codefresh",
     "Emulator",
+    "Env0",
+    "ExplicitToken",
     "Faults",
+    "FixedAudienceJob",
     "Gcloud",
     "GitHubActions",
     "GitLabCI",
     "GoogleCloud",
+    "HCPTerraform",
+    "Kubernetes",
     "LoopbackServer",
     "OIDCIssuer",
     "OpenIDProvider",
     "Reply",
     "Request",
+    "Semaphore",
+    "Spacelift",
     "clean_environ",
 ]

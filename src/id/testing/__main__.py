@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
         "--audience",
         action="append",
         default=[],
-        help="gitlab: declare an ID token for this audience (default: pypi and sigstore)",
+        help="platforms whose audience is configured (gitlab, bitbucket, terraform, ...): declare "
+        "a token for this audience; repeatable",
     )
     parser.add_argument(
         "--lifetime", type=float, help="token lifetime in seconds (negative: already expired)"
@@ -90,10 +91,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         options["lifetime"] = args.lifetime
     if args.fail_status is not None:
         options["faults"] = Faults(status=args.fail_status, times=args.fail_times)
+    from . import FixedAudienceJob
+
     if args.platform == "gitlab":
         options["audiences"] = args.audience or ["pypi", "sigstore"]
+    elif issubclass(EMULATORS[args.platform], FixedAudienceJob):
+        options["audiences"] = args.audience
     elif args.audience:
-        parser.error("--audience applies to gitlab only: other platforms take it at run time")
+        parser.error(
+            "--audience applies to platforms whose audience is configured (gitlab, bitbucket, "
+            "...): this one takes it at run time"
+        )
     if args.no_permission:
         if args.platform != "github":
             parser.error("--no-permission applies to github only")

@@ -1,0 +1,155 @@
+"""Platforms that hand a job a token for an audience fixed in their configuration: in a variable
+(Bitbucket, Semaphore, Spacelift, HCP Terraform, env0) or in a rotated file (Kubernetes, AKS, EKS).
+
+Each emulator declares its `audiences` as the job's configuration would, and the token it sets is
+signed by its issuer, whose discovery document and JWKS its server serves.
+"""
+
+from __future__ import annotations
+
+import ssl
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ._emulator import Emulator
+from ._server import Faults
+
+
+class FixedAudienceJob(Emulator):
+    """A job whose configuration declares `audiences` (the platform's default when empty)."""
+
+    default_audience = "pypi"
+
+    def __init__(
+        self,
+        audiences: Sequence[str] = (),
+        *,
+        claims: Mapping[str, Any] | None = None,
+        faults: Faults | None = None,
+        lifetime: float = 300,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        self.audiences = list(audiences) or [self.default_audience]
+
+    def platform_claims(self, audience: str) -> dict[str, Any]:
+        """A subject naming the job."""
+        return {"sub": f"{self.platform}:example:job"}
+
+    def token(self) -> str:
+        """A token for the declared audiences (one `aud`, or a list of them)."""
+        audience: Any = self.audiences[0] if len(self.audiences) == 1 else self.audiences
+        claims = {**self.platform_claims(self.audiences[0]), "aud": audience}
+        return self.issuer.mint({**claims, **self.claim_overrides}, lifetime=self.lifetime)
+
+
+class _VariableJob(FixedAudienceJob):
+    presence: ClassVar[Mapping[str, str]] = {}
+    variable = ""
+
+    def job_environ(self) -> dict[str, str]:
+        """The platform's variables and the token."""
+        return {**self.presence, self.variable: self.token()}
+
+
+class BitbucketPipelines(_VariableJob):
+    """A step with `oidc: true` and `oidc: audiences:` listing `audiences`."""
+
+    platform = "bitbucket"
+    presence: ClassVar[Mapping[str, str]] = {"BITBUCKET_BUILD_NUMBER": "42", "CI": "true"}
+    variable = "BITBUCKET_STEP_OIDC_TOKEN"
+
+
+class Semaphore(_VariableJob):
+    """A Semaphore job of an organisation with OIDC tokens enabled."""
+
+    platform = "semaphore"
+    default_audience = "https://example.semaphoreci.com"
+    presence: ClassVar[Mapping[str, str]] = {"SEMAPHORE": "true", "CI": "true"}
+    variable = "SEMAPHORE_OIDC_TOKEN"
+
+
+class Spacelift(_VariableJob):
+    """A Spacelift run."""
+
+    platform = "spacelift"
+    default_audience = "example.app.spacelift.io"
+    variable = "SPACELIFT_OIDC_TOKEN"
+
+
+class Env0(_VariableJob):
+    """An env0 deployment with OIDC enabled."""
+
+    platform = "env0"
+    default_audience = "https://prod.env0.com"
+    variable = "ENV0_OIDC_TOKEN"
+
+
+class HCPTerraform(FixedAudienceJob):
+    """A run whose workspace declares one tagged pair per audience
+    (`TFC_WORKLOAD_IDENTITY_AUDIENCE_<N>`)."""
+
+    platform = "terraform"
+
+    def job_environ(self) -> dict[str, str]:
+        """One audience/token pair per declared audience."""
+        environ = {}
+        for index, audience in enumerate(self.audiences):
+            environ[f"TFC_WORKLOAD_IDENTITY_AUDIENCE_A{index}"] = audience
+            claims = {**self.platform_claims(audience), "aud": audience, **self.claim_overrides}
+            environ[f"TFC_WORKLOAD_IDENTITY_TOKEN_A{index}"] = self.issuer.mint(
+                claims, lifetime=self.lifetime
+            )
+        return environ
+
+
+class _FileJob(FixedAudienceJob):
+    variable = ""
+    presence: ClassVar[Mapping[str, str]] = {}
+
+    def job_environ(self) -> dict[str, str]:
+        """The token file (see `rotate`) and the variable naming it."""
+        if self._tempdir is None:
+            self._tempdir = tempfile.mkdtemp(prefix=f"id-{self.platform}-")
+        self.path = Path(self._tempdir, "token")
+        self.rotate()
+        return {**self.presence, self.variable: str(self.path)}
+
+    def rotate(self) -> str:
+        """Write a fresh token to the file, as the platform does before the old one expires."""
+        token = self.token()
+        self.path.write_text(token, encoding="utf-8")
+        return token
+
+
+class Kubernetes(_FileJob):
+    """A pod with a projected service-account token for `audiences`."""
+
+    platform = "kubernetes"
+    presence: ClassVar[Mapping[str, str]] = {"KUBERNETES_SERVICE_HOST": "10.96.0.1"}
+    variable = "ID_KUBERNETES_TOKEN_FILE"
+
+
+class AzureWorkloadIdentity(_FileJob):
+    """An AKS pod with workload identity."""
+
+    platform = "aks"
+    default_audience = "api://AzureADTokenExchange"
+    variable = "AZURE_FEDERATED_TOKEN_FILE"
+
+
+class AwsWebIdentity(_FileJob):
+    """An EKS pod with IAM roles for service accounts."""
+
+    platform = "eks"
+    default_audience = "sts.amazonaws.com"
+    variable = "AWS_WEB_IDENTITY_TOKEN_FILE"
+
+
+class ExplicitToken(_VariableJob):
+    """A user handing in a token with `ID_OIDC_TOKEN`."""
+
+    platform = "token"
+    variable = "ID_OIDC_TOKEN"

@@ -56,3 +56,12 @@ def test_quick_start_command_runs_in_an_emulated_job() -> None:
     argv = [sys.executable if word == ".venv/bin/python" else word for word in command.split()]
     result = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=60)
     assert "platform:     GitHub Actions" in result.stdout
+
+
+def test_platforms_page_has_a_section_per_provider_in_order() -> None:
+    from id.providers import PROVIDERS
+
+    page = (ROOT / "docs" / "platforms.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (\d+)\. .*\(`([a-z0-9-]+)`", page, flags=re.MULTILINE)
+    assert [name for _, name in headings] == [provider.name for provider in PROVIDERS]
+    assert [int(number) for number, _ in headings] == list(range(1, len(PROVIDERS) + 1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
+from ._answers import token_field
 from ._base import Context, Provider
 
 TYPE_CHECKING = False
@@ -64,11 +65,4 @@ class AzurePipelines(Provider):
             credential_headers={"Authorization": f"Bearer {access_token}"},
             body=b"",
         )
-        if response.status != 200:
-            raise AmbientCredentialError(
-                f"{self.title}: the OIDC request URI answered {response.describe()}"
-            )
-        value = response.json_object().get("oidcToken")
-        if not isinstance(value, str) or not value:
-            raise AmbientCredentialError(f'{self.title}: the answer has no string "oidcToken"')
-        return value
+        return token_field(response, "oidcToken", self.title, "the OIDC request URI")

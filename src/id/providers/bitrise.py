@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
+from ._answers import token_field
 from ._base import Context, Provider
 
 TYPE_CHECKING = False
@@ -36,11 +37,4 @@ class Bitrise(Provider):
             credential_headers={"Authorization": api_token, "BUILD_API_TOKEN": api_token},
             body=json.dumps({"aud": audience, "sub": ""}).encode(),
         )
-        if response.status != 200:
-            raise AmbientCredentialError(
-                f"{self.title}: the token endpoint answered {response.describe()}"
-            )
-        value = response.json_object().get("id_token")
-        if not isinstance(value, str) or not value:
-            raise AmbientCredentialError(f'{self.title}: the answer has no string "id_token"')
-        return value
+        return token_field(response, "id_token", self.title, "the token endpoint")

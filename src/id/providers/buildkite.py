@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
+from ._answers import token_from_cli
 from ._base import Context, Provider
 
 TYPE_CHECKING = False
@@ -33,7 +34,6 @@ class Buildkite(Provider):
     def fetch(self, audience: str, context: Context) -> str:
         """Run `buildkite-agent oidc request-token --audience AUD` and return what it prints."""
         from .. import _subprocess
-        from .._redact import summarize
 
         agent = _subprocess.which(AGENT, context.environ)
         if agent is None:
@@ -41,18 +41,10 @@ class Buildkite(Provider):
                 f"{self.title}: {AGENT} is not on PATH: run this step on a Buildkite agent "
                 "(v3.48 or newer) or put the agent binary on PATH"
             )
-        result = _subprocess.run(
+        return token_from_cli(
             [agent, "oidc", "request-token", "--audience", audience],
-            deadline=context.deadline,
-            environ=context.environ,
+            context,
+            self.title,
+            f"{AGENT} oidc request-token",
+            secrets=self._secrets(context),
         )
-        if result.returncode != 0:
-            raise AmbientCredentialError(
-                f"{self.title}: {AGENT} oidc request-token failed (exit status "
-                f"{result.returncode}): "
-                f"{summarize(result.stderr, secrets=self._secrets(context)) or 'no error printed'}"
-            )
-        token = result.stdout.decode("utf-8", "replace").strip()
-        if not token:
-            raise AmbientCredentialError(f"{self.title}: {AGENT} printed no token")
-        return token

@@ -4,6 +4,7 @@ default tokens in `CIRCLE_OIDC_TOKEN_V2` / `CIRCLE_OIDC_TOKEN` for the organisat
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError, MalformedTokenError
+from ._answers import token_from_cli
 from ._base import Context, Provider
 
 TYPE_CHECKING = False
@@ -30,28 +31,19 @@ class CircleCI(Provider):
     def fetch(self, audience: str, context: Context) -> str:
         """Ask the CLI for a token; without the CLI, use a default token whose `aud` matches."""
         from .. import _subprocess
-        from .._redact import summarize
 
         cli = _subprocess.which(CLI, context.environ)
         if cli is None:
             return self._default_token(audience, context.environ)
         import json
 
-        result = _subprocess.run(
+        return token_from_cli(
             # --root-issuer as PyPI's id passes it: trusted publishers expect the root issuer.
             [cli, "run", "oidc", "get", "--claims", json.dumps({"aud": audience}), "--root-issuer"],
-            deadline=context.deadline,
-            environ=context.environ,
+            context,
+            self.title,
+            f"`{CLI} run oidc get`",
         )
-        if result.returncode != 0:
-            raise AmbientCredentialError(
-                f"{self.title}: `{CLI} run oidc get` failed (exit status {result.returncode}): "
-                f"{summarize(result.stderr) or 'it printed no error'}"
-            )
-        token = result.stdout.decode("utf-8", "replace").strip()
-        if not token:
-            raise AmbientCredentialError(f"{self.title}: `{CLI} run oidc get` printed no token")
-        return token
 
     def _default_token(self, audience: str, environ: Mapping[str, str]) -> str:
         from .._jwt import audiences, unverified_claims

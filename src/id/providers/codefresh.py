@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
+from ._answers import token_field
 from ._base import Context, Provider
 
 TYPE_CHECKING = False
@@ -42,11 +43,4 @@ class Codefresh(Provider):
             # Codefresh takes the token itself, without a "Bearer" scheme.
             credential_headers={"Authorization": request_token},
         )
-        if response.status != 200:
-            raise AmbientCredentialError(
-                f"{self.title}: the token endpoint answered {response.describe()}"
-            )
-        value = response.json_object().get("id_token")
-        if not isinstance(value, str) or not value:
-            raise AmbientCredentialError(f'{self.title}: the answer has no string "id_token"')
-        return value
+        return token_field(response, "id_token", self.title, "the token endpoint")

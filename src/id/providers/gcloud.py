@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
+from ._answers import token_from_cli
 from ._base import Context, Provider
 
 TYPE_CHECKING = False
@@ -30,7 +31,6 @@ class Gcloud(Provider):
     def fetch(self, audience: str, context: Context) -> str:
         """Run `gcloud auth print-identity-token --audiences=AUD` (service accounts only)."""
         from .. import _subprocess
-        from .._redact import summarize
 
         gcloud = _subprocess.which("gcloud", context.environ)
         if gcloud is None:
@@ -39,14 +39,13 @@ class Gcloud(Provider):
         account = context.environ.get(IMPERSONATE_VARIABLE, "")
         if account:
             argv.append(f"--impersonate-service-account={account}")
-        result = _subprocess.run(argv, deadline=context.deadline, environ=context.environ)
-        if result.returncode != 0:
-            raise AmbientCredentialError(
-                f"{self.title}: `gcloud auth print-identity-token` failed (exit status "
-                f"{result.returncode}): {summarize(result.stderr) or 'no error printed'}. "
-                f"--audiences needs a service account: log in as one, or set {IMPERSONATE_VARIABLE}"
-            )
-        token = result.stdout.decode("utf-8", "replace").strip()
-        if not token:
-            raise AmbientCredentialError(f"{self.title}: gcloud printed no token")
-        return token
+        return token_from_cli(
+            argv,
+            context,
+            self.title,
+            "`gcloud auth print-identity-token`",
+            fix=(
+                ". --audiences needs a service account: log in as one, or set "
+                f"{IMPERSONATE_VARIABLE}"
+            ),
+        )

@@ -4,6 +4,7 @@ another service account (`GOOGLE_SERVICE_ACCOUNT_NAME`)."""
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
+from ._answers import token_field
 from ._base import Context, Provider
 
 TYPE_CHECKING = False
@@ -47,13 +48,8 @@ def token_from_identity_answer(response: Response) -> str:
 
 
 def token_from_iam_answer(response: Response) -> str:
-    """The token in IAM generateIdToken's answer, `{"token": "<jwt>"}` (status checked before)."""
-    token = response.json_object().get("token")
-    if not isinstance(token, str) or not token:
-        raise AmbientCredentialError(
-            f'{TITLE}: IAM generateIdToken\'s answer has no string "token"'
-        )
-    return token
+    """The token in IAM generateIdToken's answer, `{"token": "<jwt>"}`."""
+    return token_field(response, "token", TITLE, "IAM generateIdToken")
 
 
 class GoogleCloud(Provider):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .._errors import AmbientCredentialError, GitHubOidcPermissionCredentialError
+from .._errors import GitHubOidcPermissionCredentialError
+from ._answers import token_field
 from ._base import Context, Provider
 
 TYPE_CHECKING = False
@@ -30,14 +31,7 @@ def with_audience(url: str, audience: str) -> str:
 
 def token_from_answer(response: Response, title: str = "GitHub Actions") -> str:
     """The token in the endpoint's answer, `{"count": N, "value": "<jwt>"}`."""
-    if response.status != 200:
-        raise AmbientCredentialError(f"{title}: the token endpoint answered {response.describe()}")
-    value = response.json_object().get("value")
-    if not isinstance(value, str) or not value:
-        raise AmbientCredentialError(
-            f'{title}: the token endpoint\'s answer has no string "value" holding the token'
-        )
-    return value
+    return token_field(response, "value", title, "the token endpoint")
 
 
 class GitHubActions(Provider):

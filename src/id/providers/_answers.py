@@ -1,0 +1,48 @@
+"""How providers read what a token service or an agent CLI answered."""
+
+from __future__ import annotations
+
+from .._errors import AmbientCredentialError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from .._http import Response
+    from ._base import Context
+
+
+def token_field(response: Response, field: str, title: str, where: str) -> str:
+    """The string `field` of a 200 JSON answer; otherwise an error quoting what came back."""
+    if response.status != 200:
+        raise AmbientCredentialError(f"{title}: {where} answered {response.describe()}")
+    value = response.json_object().get(field)
+    if not isinstance(value, str) or not value:
+        raise AmbientCredentialError(f'{title}: {where}\'s answer has no string "{field}"')
+    return value
+
+
+def token_from_cli(
+    argv: Sequence[str],
+    context: Context,
+    title: str,
+    command: str,
+    *,
+    secrets: Iterable[str] = (),
+    fix: str = "",
+) -> str:
+    """Run an agent CLI (bounded, no shell); what it prints is the token. A failure names
+    `command` and quotes its stderr, with `secrets` redacted, then the `fix`."""
+    from .. import _subprocess
+    from .._redact import summarize
+
+    result = _subprocess.run(argv, deadline=context.deadline, environ=context.environ)
+    if result.returncode != 0:
+        detail = summarize(result.stderr, secrets=secrets) or "no error printed"
+        raise AmbientCredentialError(
+            f"{title}: {command} failed (exit status {result.returncode}): {detail}{fix}"
+        )
+    token = result.stdout.decode("utf-8", "replace").strip()
+    if not token:
+        raise AmbientCredentialError(f"{title}: {command} printed no token")
+    return token

@@ -252,6 +252,13 @@ def test_explain_says_who_answers_and_how() -> None:
     with GitLabCI() as job:
         result = run_id("--explain", "pypi", env=job_environ(job.environ))
     assert "uses the token its configuration declares, which must be for 'pypi'" in result.stdout
+    # The token is already there to check: say whether it fits, with the fix when it does not.
+    assert "It would fail: GitLab CI: no ID token for audience 'pypi'" in result.stdout
+    assert "      aud: pypi" in result.stdout
+    with GitLabCI(audiences=["pypi"]) as job:
+        result = run_id("--explain", "pypi", env=job_environ(job.environ))
+    assert result.stdout.endswith("Its token is for 'pypi': it would answer.\n")
+    assert "eyJ" not in result.stdout
 
 
 def test_provider_option_asks_only_that_one() -> None:

@@ -91,3 +91,42 @@ def test_importing_id_loads_no_network_code() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def _offline_providers() -> list[str]:
+    return [provider.name for provider in PROVIDERS if provider.offline]
+
+
+@pytest.mark.parametrize("name", _offline_providers())
+def test_offline_providers_open_no_socket_and_start_no_process(name: str) -> None:
+    # --explain runs fetch() for these: it must only read variables and files.
+    import json
+    import subprocess
+    import sys
+
+    from id.testing import EMULATORS, FixedAudienceJob
+
+    options = {"audiences": ["pypi"]} if issubclass(EMULATORS[name], FixedAudienceJob) else {}
+    if name == "gitlab":
+        options = {"audiences": ["pypi"]}
+    with EMULATORS[name](**options) as job:
+        script = (
+            "import json, os, sys\n"
+            "events = []\n"
+            "sys.addaudithook(lambda e, a: events.append(e) if e in "
+            "('socket.connect', 'subprocess.Popen', 'os.posix_spawn') else None)\n"
+            "from id._views import providers_report\n"
+            "report = providers_report(os.environ, 'pypi')\n"
+            "print(json.dumps([events, report]))\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            env=job_environ(job.environ),
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+    events, report = json.loads(result.stdout)
+    assert events == []
+    assert "it would answer" in report

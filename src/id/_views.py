@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ._token import IdentityToken
+    from .providers import Provider
 
 
 def duration(seconds: float) -> str:
@@ -129,4 +130,26 @@ def providers_report(environ: Mapping[str, str], audience: str | None) -> str:
         if answering.audience_at_run_time
         else f"uses the token its configuration declares, which must be for {audience!r}"
     )
-    return text + f"\n{answering.title} answers: id {how}.\n"
+    return (
+        text
+        + f"\n{answering.title} answers: id {how}.\n"
+        + _offline_check(answering, environ, audience)
+    )
+
+
+def _offline_check(provider: Provider, environ: Mapping[str, str], audience: str) -> str:
+    """For a provider whose token is already in a variable or file: does it fit?"""
+    if not provider.offline:
+        return ""
+    from ._deadline import Deadline
+    from ._errors import IdentityError
+    from .providers import Context
+
+    context = Context(environ, Deadline(5))
+    try:
+        provider.fetch(audience, context)
+    except IdentityError as exc:
+        return f"It would fail: {exc}\n"
+    finally:
+        context.close()
+    return f"Its token is for {audience!r}: it would answer.\n"

@@ -57,6 +57,9 @@ class Provider(abc.ABC):
     #: Never detected on its own, only asked for by name (`provider=`, `--provider`): its
     #: presence (cloud credentials, a CLI on PATH) does not mean a token is wanted.
     opt_in: bool = False
+    #: Whether `fetch` only reads variables or files (no network, no subprocess), so that
+    #: `--explain` may run it to say whether the token there fits the audience.
+    offline: bool = False
 
     @abc.abstractmethod
     def detect(self, environ: Mapping[str, str]) -> str | None:

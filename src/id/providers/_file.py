@@ -37,6 +37,7 @@ class FileTokenProvider(Provider):
     """A platform whose token is in the file named by `path_variable`."""
 
     audience_at_run_time = False
+    offline = True
     path_variable: str
     #: Variables that must also be set for the platform to be present.
     also_required: tuple[str, ...] = ()

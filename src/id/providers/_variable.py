@@ -16,6 +16,7 @@ class VariableTokenProvider(Provider):
     """A platform whose token is in `token_variable` when `presence` says the platform is here."""
 
     audience_at_run_time = False
+    offline = True
     #: (variable, value): present when the variable has this value (None: any non-empty value).
     presence: tuple[tuple[str, str | None], ...]
     token_variable: str

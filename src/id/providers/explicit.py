@@ -25,6 +25,7 @@ class ExplicitToken(Provider):
     title = "Explicit token"
     signals = f"{TOKEN_VARIABLE} or {FILE_VARIABLE} set"
     audience_at_run_time = False
+    offline = True
 
     def detect(self, environ: Mapping[str, str]) -> str | None:
         """Present when either variable is set."""

@@ -40,6 +40,7 @@ class GitLabCI(Provider):
     title = "GitLab CI"
     signals = "GITLAB_CI=true"
     audience_at_run_time = False
+    offline = True
 
     def detect(self, environ: Mapping[str, str]) -> str | None:
         """Present when `GITLAB_CI=true`."""

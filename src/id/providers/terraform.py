@@ -35,6 +35,7 @@ class HCPTerraform(Provider):
     title = "HCP Terraform"
     signals = "TFC_WORKLOAD_IDENTITY_TOKEN or TFC_WORKLOAD_IDENTITY_TOKEN_<TAG> set"
     audience_at_run_time = False
+    offline = True
 
     def detect(self, environ: Mapping[str, str]) -> str | None:
         """Present when a workload identity token variable is set."""

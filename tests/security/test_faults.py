@@ -13,6 +13,7 @@ import pytest
 
 from id import AmbientCredentialError, ExpiredIdentity
 from id.testing import (
+    AzurePipelines,
     Bitrise,
     Codefresh,
     Emulator,
@@ -32,6 +33,7 @@ PROVIDERS: dict[str, Callable[..., Emulator]] = {
     "github": GitHubActions,
     "codefresh": Codefresh,
     "bitrise": Bitrise,
+    "azure-pipelines": AzurePipelines,
     "gcp": GoogleCloud,
     "gcp-impersonation": lambda **options: GoogleCloud(
         impersonate="deployer@p.iam.gserviceaccount.com", **options
@@ -56,6 +58,11 @@ class Case:
         self.min_seconds = min_seconds
 
     def expected_error(self, provider: str) -> str | None:
+        """The text the error must hold, for `provider` (`{audience}` stands for its audience)."""
+        text = self._expected_error(provider)
+        return None if text is None else text.replace("{audience}", audience_of(provider))
+
+    def _expected_error(self, provider: str) -> str | None:
         if isinstance(self.error, dict):
             return self.error.get(provider, self.error["*"])
         return self.error
@@ -82,7 +89,7 @@ CASES: dict[str, Case] = {
     "a token that is not a JWT": Case(lambda: Faults(token="not-a-jwt"), error="not a usable JWT"),
     "a token for another audience": Case(
         emulator={"claims": {"aud": "someone-else"}},
-        error="returned a token for audience 'someone-else', not 'pypi'",
+        error="returned a token for audience 'someone-else', not '{audience}'",
     ),
     "an expired token": Case(emulator={"lifetime": -600}),
     "redirect to another host": Case(
@@ -123,6 +130,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("case", list(CASES))
 
 
+# Azure Pipelines issues tokens for one audience only; every other provider takes any.
+AUDIENCES = {"azure-pipelines": "api://AzureADTokenExchange"}
+
+
+def audience_of(provider: str) -> str:
+    """The audience the suite asks `provider` for."""
+    return AUDIENCES.get(provider, "pypi")
+
+
 def run_case(
     provider: str,
     case: str,
@@ -141,7 +157,7 @@ def run_case(
             port = closed_port()
             for name in (
                 "ACTIONS_ID_TOKEN_REQUEST_URL", "GCE_METADATA_HOST", "CF_OIDC_REQUEST_URL",
-                "BITRISE_BUILD_URL",
+                "BITRISE_BUILD_URL", "SYSTEM_OIDCREQUESTURI",
             ):  # fmt: skip
                 if name in environ:
                     environ[name] = environ[name].replace(
@@ -150,7 +166,7 @@ def run_case(
         if case == "an expired token":
             # detect_credential keeps PyPI id's contract and returns it; the token API refuses it.
             try:
-                fetch_identity("pypi", environ=environ)
+                fetch_identity(audience_of(provider), environ=environ)
             except ExpiredIdentity:
                 pass
             else:
@@ -158,7 +174,7 @@ def run_case(
         tracemalloc.start()
         started = time.monotonic()
         try:
-            outcome: str | BaseException = fetch("pypi", environ=environ) or "None"
+            outcome: str | BaseException = fetch(audience_of(provider), environ=environ) or "None"
         except Exception as exc:
             outcome = exc
         elapsed = time.monotonic() - started
@@ -184,7 +200,7 @@ def test_fault(
     expected = spec.expected_error(provider)
     if expected is None:
         assert isinstance(outcome, str), f"expected a token, got {outcome!r}"
-        assert claims(outcome)["aud"] == "pypi"
+        assert claims(outcome)["aud"] == audience_of(provider)
     else:
         assert isinstance(outcome, AmbientCredentialError), f"expected an error, got {outcome!r}"
         assert expected in str(outcome)

@@ -425,6 +425,20 @@ class HttpClient:
         )
 
 
+def request_once(
+    method: str,
+    url: str,
+    environ: Mapping[str, str],
+    *,
+    headers: Mapping[str, str] | None = None,
+    body: bytes | None = None,
+) -> Response:
+    """One request, bounded by the deadline `ID_TIMEOUT` in `environ` sets, on a client closed
+    afterwards. Raises `HttpError` (or `AmbientCredentialError` for a bad `ID_TIMEOUT`)."""
+    with HttpClient(Deadline.from_environ(environ), environ) as http:
+        return http.request(method, url, headers=headers, body=body)
+
+
 _TLS_CONTEXTS: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
 
 

@@ -82,13 +82,13 @@ class Verifier:
         self.fetches = 0
 
     def _get(self, url: str, what: str) -> Response:
-        from ._deadline import Deadline
-        from ._http import HttpClient
+        from ._http import request_once
 
         self.fetches += 1
         try:
-            with HttpClient(Deadline.from_environ(self._environ), self._environ) as http:
-                response = http.request("GET", url, headers={"Accept": "application/json"})
+            response = request_once(
+                "GET", url, self._environ, headers={"Accept": "application/json"}
+            )
         except IdentityError as exc:
             raise VerificationError(f"cannot fetch the {what} of {self.issuer}: {exc}") from None
         if response.status != 200:

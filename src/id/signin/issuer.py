@@ -90,13 +90,13 @@ class Issuer:
 
     def get_json(self, url: str, what: str) -> dict[str, Any]:
         """GET `url` and return its JSON object, or raise `SignInError` saying why not."""
-        from .._deadline import Deadline
-        from .._http import HttpClient
+        from .._http import request_once
 
         try:
-            with HttpClient(Deadline.from_environ(self.environ), self.environ) as http:
-                response = http.request("GET", url, headers={"Accept": "application/json"})
-                answer = response.json_object() if response.status == 200 else None
+            response = request_once(
+                "GET", url, self.environ, headers={"Accept": "application/json"}
+            )
+            answer = response.json_object() if response.status == 200 else None
         except IdentityError as exc:
             raise SignInError(f"cannot fetch the {what} ({url}): {exc}") from None
         if answer is None:
@@ -106,27 +106,22 @@ class Issuer:
     def post_form(self, url: str, form: Mapping[str, str], what: str) -> tuple[int, dict[str, Any]]:
         """POST `form` to `url`; the status and the JSON object answered.
 
-        The form may hold a code, a verifier or a client secret: they are sent as credentials,
-        so never over plain HTTP to another host, and never quoted back in errors.
+        The form may hold a code, a verifier or a client secret, so `url` must come from
+        `endpoint()`, which accepts only https:// (or loopback) URLs.
         """
         from urllib.parse import urlencode
 
-        from .._deadline import Deadline
-        from .._http import HttpClient
+        from .._http import request_once
 
-        body = urlencode(form).encode()
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+        }
         try:
-            with HttpClient(Deadline.from_environ(self.environ), self.environ) as http:
-                response = http.request(
-                    "POST",
-                    url,
-                    headers={
-                        "Content-Type": "application/x-www-form-urlencoded",
-                        "Accept": "application/json",
-                    },
-                    body=body,
-                )
-                return response.status, response.json_object()
+            response = request_once(
+                "POST", url, self.environ, headers=headers, body=urlencode(form).encode()
+            )
+            return response.status, response.json_object()
         except IdentityError as exc:
             raise SignInError(f"the {what} failed: {exc}") from None
 

@@ -238,7 +238,7 @@ def test_list_providers_explains_an_emulated_job() -> None:
     lines = {line.split()[0]: line for line in result.stdout.splitlines()}
     assert lines["gitlab"].endswith("GitLab CI: DETECTED (GITLAB_CI=true)")
     assert "detected (BUILDKITE=true), but an earlier provider answers" in lines["buildkite"]
-    assert lines["github"].endswith("not detected: needs GITHUB_ACTIONS=true")
+    assert lines["github"].endswith("not detected: needs GITHUB_ACTIONS set")
     assert len(lines) == len(__import__("id.providers").providers.PROVIDERS)
 
 

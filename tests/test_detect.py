@@ -116,7 +116,7 @@ def test_offline_providers_open_no_socket_and_start_no_process(name: str) -> Non
             "sys.addaudithook(lambda e, a: events.append(e) if e in "
             "('socket.connect', 'subprocess.Popen', 'os.posix_spawn') else None)\n"
             "from id._views import providers_report\n"
-            "report = providers_report(os.environ, 'pypi')\n"
+            "report = providers_report(os.environ, 'pypi').text\n"
             "print(json.dumps([events, report]))\n"
         )
         result = subprocess.run(

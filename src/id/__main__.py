@@ -365,17 +365,24 @@ def _render(args: Arguments, raw: str, audience: str) -> str:
     return _views.verified(token.verify(audience=audience, issuer=issuer))
 
 
+def _report(args: Arguments) -> int:
+    """`--list-providers` and `--explain`: the exit status says whether a token would come."""
+    from ._views import providers_report
+
+    audience = args.audience or os.environ.get(AUDIENCE_VARIABLE) or None
+    report = providers_report(os.environ, audience if args.view == "explain" else None)
+    sys.stdout.write(report.text)
+    if report.answers is False:
+        return EXIT_ERROR if report.found else EXIT_NOT_DETECTED
+    return EXIT_OK
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: `sys.argv[1:]`) and return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     args = parse_common(argv) or parse(argv)
     if args.view in ("list-providers", "explain"):
-        from ._views import providers_report
-
-        audience = args.audience or os.environ.get(AUDIENCE_VARIABLE) or None
-        shown = audience if args.view == "explain" else None
-        sys.stdout.write(providers_report(os.environ, shown))
-        return EXIT_OK
+        return _report(args)
     audience = args.audience or os.environ.get(AUDIENCE_VARIABLE, "")
     needs_audience = (args.token is None and not args.signs_in) or args.view == "verify"
     if needs_audience and not audience.strip():

@@ -68,15 +68,18 @@ def detect_credential(
 ) -> str | None:
     """Return an OIDC token for `audience` from the first supported environment detected.
 
-    Returns None when no supported environment is present. Raises `AmbientCredentialError`
-    (`GitHubOidcPermissionCredentialError` for a GitHub job without `id-token: write`) when one is
-    present but no token can be had, naming the platform and the fix. The token is checked to be
-    a JWT whose `aud` holds `audience`; its signature is not verified.
+    Returns None when no supported environment is present, or when every one present skipped
+    (its signal exists for another reason, e.g. an EKS pod's web identity file for
+    `sts.amazonaws.com` when `pypi` is asked for). Raises `AmbientCredentialError`
+    (`GitHubOidcPermissionCredentialError` for a GitHub job without `id-token: write`) when a
+    platform is present whose OIDC the job asked for but cannot have, naming the platform and the
+    fix. The token is checked to be a JWT whose `aud` holds `audience`; its signature is not
+    verified.
 
     With `provider` (a name from `id.providers.PROVIDERS`, e.g. "github"), only that provider is
-    tried, and its absence is an `AmbientCredentialError` saying what it looks for.
+    tried, and its absence, or a reason it would skip, is an `AmbientCredentialError`.
     """
-    from .providers import PROVIDERS, by_name
+    from .providers import Skipped, by_name, present
 
     audience = _check_audience(audience)
     environ = os.environ if environ is None else environ
@@ -87,13 +90,15 @@ def detect_credential(
             raise AmbientCredentialError(
                 f"{chosen.title} was asked for, but is not detected here: it needs {chosen.signals}"
             )
-        return _fetch(chosen, reason, audience, environ)
-    for candidate in PROVIDERS:
-        if candidate.opt_in:
-            continue
-        reason = candidate.detect(environ)
-        if reason is not None:
+        try:
+            return _fetch(chosen, reason, audience, environ)
+        except Skipped as skipped:
+            raise AmbientCredentialError(f"{chosen.title}: {skipped.reason}") from None
+    for candidate, reason in present(environ):
+        try:
             return _fetch(candidate, reason, audience, environ)
+        except Skipped as skipped:
+            _log.debug("%s skipped: %s", candidate.title, skipped.reason)
     _log.debug("no supported environment detected")
     return None
 

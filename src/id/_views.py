@@ -99,21 +99,42 @@ def verified(claims: dict[str, Any]) -> str:
     return json.dumps(claims, indent=2) + "\n"
 
 
-def providers_report(environ: Mapping[str, str], audience: str | None) -> str:
+class Report:
+    """What `--list-providers` or `--explain` prints, and whether a token is to be expected."""
+
+    __slots__ = ("answers", "found", "text")
+
+    def __init__(self, text: str, *, answers: bool | None, found: bool = True) -> None:
+        self.text = text
+        #: Whether some provider would be asked at all.
+        self.found = found
+        #: True when a provider would answer with a token, False when detection would fail or
+        #: find nothing, None when that cannot be told without asking (no audience, or a
+        #: provider that must be asked over the network).
+        self.answers = answers
+
+
+def providers_report(environ: Mapping[str, str], audience: str | None) -> Report:
     """Every provider, in order: whether it is detected here and why (`--list-providers`); with
-    an audience, which one would answer and what the others lack (`--explain`)."""
+    an audience, which one would answer, which would skip and why, and what the others lack
+    (`--explain`). It follows `detect_credential`'s order and its skip-or-raise rule."""
     from .providers import PROVIDERS
 
     rows = []
-    answering = None
+    answering: Provider | None = None
+    verdict = ""
     for provider in PROVIDERS:
         reason = provider.detect(environ)
         if provider.opt_in:
             available = f"available ({reason})" if reason else f"not available: {provider.signals}"
             state = f"opt-in, --provider {provider.name}: {available}"
         elif reason is not None and answering is None:
-            answering = provider
-            state = f"DETECTED ({reason})" + (" <- answers" if audience else "")
+            skip, verdict = _offline_check(provider, environ, audience)
+            if skip is not None:
+                state = f"detected ({reason}), but skipped: {skip}"
+            else:
+                answering = provider
+                state = f"DETECTED ({reason})" + (" <- answers" if audience else "")
         elif reason is not None:
             state = f"detected ({reason}), but an earlier provider answers"
         else:
@@ -122,34 +143,42 @@ def providers_report(environ: Mapping[str, str], audience: str | None) -> str:
     width = max(len(name) for name, _, _ in rows)
     text = "".join(f"{name:<{width}}  {title}: {state}\n" for name, title, state in rows)
     if audience is None:
-        return text
+        return Report(text, answers=None)
     if answering is None:
-        return text + f"\nNo provider is detected here: no token for {audience!r}.\n"
+        return Report(
+            text + f"\nNo provider answers here: no token for {audience!r}.\n",
+            answers=False,
+            found=False,
+        )
     how = (
         f"asks it for a token for {audience!r}"
         if answering.audience_at_run_time
         else f"uses the token its configuration declares, which must be for {audience!r}"
     )
-    return (
-        text
-        + f"\n{answering.title} answers: id {how}.\n"
-        + _offline_check(answering, environ, audience)
-    )
+    text += f"\n{answering.title} answers: id {how}.\n"
+    if not answering.offline:
+        return Report(text, answers=None)
+    return Report(text + verdict, answers=verdict.startswith("Its token"))
 
 
-def _offline_check(provider: Provider, environ: Mapping[str, str], audience: str) -> str:
-    """For a provider whose token is already in a variable or file: does it fit?"""
-    if not provider.offline:
-        return ""
+def _offline_check(
+    provider: Provider, environ: Mapping[str, str], audience: str | None
+) -> tuple[str | None, str]:
+    """For a provider whose token is already in a variable or file, asked for `audience`: the
+    reason it would skip (or None), and what it would do otherwise."""
+    if not provider.offline or audience is None:
+        return None, ""
     from ._deadline import Deadline
     from ._errors import IdentityError
-    from .providers import Context
+    from .providers import Context, Skipped
 
     context = Context(environ, Deadline(5))
     try:
         provider.fetch(audience, context)
+    except Skipped as skipped:
+        return skipped.reason, ""
     except IdentityError as exc:
-        return f"It would fail: {exc}\n"
+        return None, f"It would fail: {exc}\n"
     finally:
         context.close()
-    return f"Its token is for {audience!r}: it would answer.\n"
+    return None, f"Its token is for {audience!r}: it would answer.\n"

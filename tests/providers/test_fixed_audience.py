@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from id import AmbientCredentialError, detect_credential
-from id.testing import OIDCIssuer
+from id.testing import GitLabCI, OIDCIssuer
 from tests.helpers import claims, job_environ
 
 
@@ -124,14 +124,38 @@ def test_token_file_is_read_afresh_on_every_call(
 
 
 @pytest.mark.parametrize("platform", list(FILE_PLATFORMS))
-def test_token_file_for_another_audience(platform: str, issuer: OIDCIssuer, tmp_path: Path) -> None:
+def test_token_file_for_another_audience_is_skipped(
+    platform: str, issuer: OIDCIssuer, tmp_path: Path
+) -> None:
+    # The workload's token is for the consumer it was set up for: a tool asking for its own
+    # audience on such a pod gets None, as with PyPI's id 1.6.1; named, the reason is an error.
     variable, extra, fix = FILE_PLATFORMS[platform]
     path = tmp_path / "token"
     path.write_text(token(issuer, "sts.amazonaws.com"))
+    environ = job_environ({**extra, variable: str(path)})
+    assert detect_credential("pypi", environ=environ) is None
+    assert detect_credential("sts.amazonaws.com", environ=environ) == path.read_text()
     with pytest.raises(AmbientCredentialError) as info:
-        detect_credential("pypi", environ=job_environ({**extra, variable: str(path)}))
+        detect_credential("pypi", environ=environ, provider=platform)
     assert f"the file {path} holds a token for 'sts.amazonaws.com', not 'pypi'" in str(info.value)
     assert fix in str(info.value)
+
+
+def test_a_skipped_token_file_lets_the_next_provider_answer(
+    issuer: OIDCIssuer, tmp_path: Path
+) -> None:
+    path = tmp_path / "token"
+    path.write_text(token(issuer, "sts.amazonaws.com"))
+    with GitLabCI(audiences=["pypi"]) as job:
+        # GitLab is asked before EKS; AKS (skipped) before EKS, whose file fits.
+        environ = job_environ({"AZURE_FEDERATED_TOKEN_FILE": str(path)})
+        environ["AWS_WEB_IDENTITY_TOKEN_FILE"] = str(path)
+        assert detect_credential("sts.amazonaws.com", environ=environ) == path.read_text()
+        assert detect_credential("pypi", environ=environ) is None
+        assert (
+            claims(detect_credential("pypi", environ={**environ, **job.environ}) or "")["aud"]
+            == "pypi"
+        )
 
 
 @pytest.mark.parametrize(
@@ -142,8 +166,17 @@ def test_unusable_token_files(content: str | None, message: str, tmp_path: Path)
     path = tmp_path / "token"
     if content is not None:
         path.write_text(content)
+    # AWS_WEB_IDENTITY_TOKEN_FILE is the AWS SDKs' variable: skipped, with the reason when named.
+    environ = job_environ({"AWS_WEB_IDENTITY_TOKEN_FILE": str(path)})
+    assert detect_credential("pypi", environ=environ) is None
     with pytest.raises(AmbientCredentialError, match=message):
-        detect_credential("pypi", environ=job_environ({"AWS_WEB_IDENTITY_TOKEN_FILE": str(path)}))
+        detect_credential("pypi", environ=environ, provider="eks")
+    # ID_KUBERNETES_TOKEN_FILE is id's own: a file that cannot be used is an error.
+    environ = job_environ(
+        {"KUBERNETES_SERVICE_HOST": "10.0.0.1", "ID_KUBERNETES_TOKEN_FILE": str(path)}
+    )
+    with pytest.raises(AmbientCredentialError, match=message):
+        detect_credential("pypi", environ=environ)
 
 
 def test_kubernetes_needs_the_path_variable() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import subprocess
 import sys
 from pathlib import Path
@@ -119,10 +121,13 @@ def test_iam_over_plain_http_to_a_remote_host_is_refused() -> None:
             detect_credential("sigstore", environ=environ)
 
 
-def test_no_service_account() -> None:
+def test_no_service_account_is_skipped() -> None:
+    # A VM without a service account never asked for OIDC: None (PyPI's id 1.6.1 raised here).
     with GoogleCloud(faults=Faults(status=404, body=b"Not Found")) as cloud:
+        environ = job_environ(cloud.environ)
+        assert detect_credential("sigstore", environ=environ) is None
         with pytest.raises(AmbientCredentialError, match="no default service account"):
-            detect_credential("sigstore", environ=job_environ(cloud.environ))
+            detect_credential("sigstore", environ=environ, provider="gcp")
 
 
 def test_unreachable_metadata_server_fails_within_the_deadline() -> None:
@@ -133,7 +138,18 @@ def test_unreachable_metadata_server_fails_within_the_deadline() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     environ = job_environ({"GCE_METADATA_HOST": f"127.0.0.1:{port}", "ID_TIMEOUT": "5"})
+    started = time.monotonic()
+    assert detect_credential("sigstore", environ=environ) is None
+    assert time.monotonic() - started < 5 + 1.5
     with pytest.raises(
-        AmbientCredentialError, match="Google Cloud: GET http://127.0.0.1:.* failed"
+        AmbientCredentialError,
+        match="Google Cloud: the metadata server at 127.0.0.1:.* gave no answer: GET .* failed",
     ):
-        detect_credential("sigstore", environ=environ)
+        detect_credential("sigstore", environ=environ, provider="gcp")
+
+
+@pytest.mark.parametrize("variable", ["K_SERVICE", "FUNCTION_TARGET", "CLOUD_RUN_JOB"])
+def test_serverless_runtime_without_a_metadata_server_is_skipped(variable: str) -> None:
+    # Cloud Run or Cloud Functions where the metadata server does not answer: as 1.6.1, None.
+    environ = job_environ({variable: "svc", "GCE_METADATA_HOST": "127.0.0.1:9", "ID_TIMEOUT": "3"})
+    assert detect_credential("pypi", environ=environ) is None

@@ -10,13 +10,16 @@
    own, because cloud credentials or a CLI on PATH do not mean a token is wanted: they answer
    only when asked for by name.
 
-The first provider that is present answers, with a token or an `AmbientCredentialError`; the
-others are not asked.
+The first provider that is present answers, with a token or an `AmbientCredentialError`, unless
+it skips (its signal exists for another reason: see `Provider.fetch`): then the next present one
+is asked, and None comes back when every present provider skipped.
 """
 
 from __future__ import annotations
 
-from ._base import Context, Provider
+from collections.abc import Iterator, Mapping
+
+from ._base import Context, Provider, Skipped
 from .aks import AzureWorkloadIdentity
 from .aws import AwsSts
 from .azure_identity import AzureManagedIdentity
@@ -65,6 +68,16 @@ PROVIDERS: tuple[Provider, ...] = (
 )
 
 
+def present(environ: Mapping[str, str]) -> Iterator[tuple[Provider, str]]:
+    """The providers detection asks, in order, with why each is present: every provider that is
+    not opt-in and whose signals `environ` holds."""
+    for provider in PROVIDERS:
+        if not provider.opt_in:
+            reason = provider.detect(environ)
+            if reason is not None:
+                yield provider, reason
+
+
 def by_name(name: str) -> Provider:
     """The provider called `name`; raises `UnknownProviderError` listing the names."""
     for provider in PROVIDERS:
@@ -76,4 +89,4 @@ def by_name(name: str) -> Provider:
     raise UnknownProviderError(f"there is no provider named {name!r}; the providers are: {names}")
 
 
-__all__ = ["PROVIDERS", "Context", "Provider", "by_name"]
+__all__ = ["PROVIDERS", "Context", "Provider", "Skipped", "by_name", "present"]

@@ -32,13 +32,15 @@ def token_from_cli(
     fix: str = "",
 ) -> str:
     """Run an agent CLI (bounded, no shell); what it prints is the token. A failure names
-    `command` and quotes its stderr, with `secrets` redacted, then the `fix`."""
+    `command` and quotes what it printed on stderr and on stdout (buildkite-agent writes its
+    reason to stdout), bounded and with `secrets` redacted, then the `fix`."""
     from .. import _subprocess
     from .._redact import summarize
 
     result = _subprocess.run(argv, deadline=context.deadline, environ=context.environ)
     if result.returncode != 0:
-        detail = summarize(result.stderr, secrets=secrets) or "no error printed"
+        printed = [summarize(stream, secrets=secrets) for stream in (result.stderr, result.stdout)]
+        detail = " / ".join(text for text in printed if text) or "no error printed"
         raise AmbientCredentialError(
             f"{title}: {command} failed (exit status {result.returncode}): {detail}{fix}"
         )

@@ -13,6 +13,38 @@ if TYPE_CHECKING:
     from .._http import HttpClient
 
 
+#: Values of a presence variable that mean "not here", as people write them in a job's settings.
+_ABSENT_VALUES = frozenset({"", "0", "false"})
+
+
+def is_set(value: str | None) -> bool:
+    """Whether a presence variable's `value` says "here": any non-empty value, as PyPI's `id`
+    1.6.1 reads them, except `0` and `false` (any case)."""
+    return value is not None and value.strip().lower() not in _ABSENT_VALUES
+
+
+def shown(variable: str, value: str) -> str:
+    """`variable` and its value for a detection reason; a value that may be a token is not shown."""
+    if len(value) <= 10 and value.isascii() and value.isalnum():
+        return f"{variable}={value}"
+    return f"{variable} is set"
+
+
+class Skipped(Exception):  # noqa: N818 - it is an outcome, not an error
+    """Raised by `Provider.fetch` when the signal that made it present exists for another reason
+    (a workload-identity file for another audience, a cloud runtime whose metadata server gives
+    no token): the job did not ask for this platform's OIDC, so detection goes on to the next
+    provider, and `detect_credential` returns None if none answers.
+
+    It is deliberately not an `IdentityError`: it never crosses the public API. When the provider
+    was asked for by name, detection turns it into an `AmbientCredentialError` with its reason.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class Context:
     """What a provider may use while fetching: the environment, the deadline and one HTTP client.
 
@@ -57,17 +89,32 @@ class Provider(abc.ABC):
     #: Never detected on its own, only asked for by name (`provider=`, `--provider`): its
     #: presence (cloud credentials, a CLI on PATH) does not mean a token is wanted.
     opt_in: bool = False
+    #: Variables any one of which, set as `is_set` reads it, makes the platform present (used by
+    #: the default `detect`; providers with other signals override `detect`).
+    presence: tuple[str, ...] = ()
     #: Whether `fetch` only reads variables or files (no network, no subprocess), so that
     #: `--explain` may run it to say whether the token there fits the audience.
     offline: bool = False
 
-    @abc.abstractmethod
     def detect(self, environ: Mapping[str, str]) -> str | None:
         """Why this platform is present (e.g. ``"GITHUB_ACTIONS=true"``), or None if it is not.
 
-        Cheap: no network, no subprocess, standard library only.
+        Cheap: no network, no subprocess, standard library only. By default: the first of the
+        `presence` variables that is set.
         """
+        for variable in self.presence:
+            value = environ.get(variable)
+            if value is not None and is_set(value):
+                return shown(variable, value)
+        return None
 
     @abc.abstractmethod
     def fetch(self, audience: str, context: Context) -> str:
-        """A token for `audience`; raises `AmbientCredentialError` naming the fix when it cannot."""
+        """A token for `audience`.
+
+        The rule every provider follows (skip or raise): raise `AmbientCredentialError`, naming
+        the fix, only where the job clearly asked for this platform's OIDC and cannot have it (a
+        CI job whose OIDC is not enabled or not configured for the audience); raise `Skipped`
+        where the signal exists for other reasons (a workload's token for another audience, a
+        metadata server that gives no token), so that detection goes on.
+        """

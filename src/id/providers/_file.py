@@ -1,10 +1,16 @@
-"""Platforms that write a token to a file and rotate it (pattern D): read afresh on every call."""
+"""Workloads whose platform writes a token to a file and rotates it: read afresh on every call.
+
+The file's audience is fixed by the workload's configuration, for the consumer it was set up
+for (an AWS or Azure SDK, a service): a token for another audience is skipped, not an error, so
+that a tool asking for its own audience on such a pod (twine asking for `pypi`) gets None, as
+with PyPI's `id` 1.6.1.
+"""
 
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
-from ._audience import require_audience
-from ._base import Context, Provider
+from ._audience import held_audiences, other_audience
+from ._base import Context, Provider, Skipped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,6 +47,9 @@ class FileTokenProvider(Provider):
     path_variable: str
     #: Variables that must also be set for the platform to be present.
     also_required: tuple[str, ...] = ()
+    #: Whether the variable is set for another consumer (a cloud SDK), so that a file that cannot
+    #: be used at all is skipped too; for `id`'s own variable it is an error naming the fix.
+    set_for_others = True
 
     def detect(self, environ: Mapping[str, str]) -> str | None:
         """Present when `path_variable` (and every `also_required` variable) is set."""
@@ -55,9 +64,18 @@ class FileTokenProvider(Provider):
         raise NotImplementedError
 
     def fetch(self, audience: str, context: Context) -> str:
-        """The token in the file, if it is for `audience`."""
+        """The token in the file, if it is for `audience`; skipped otherwise."""
         path = context.environ[self.path_variable]
-        token = read_token_file(path, self.title, self.path_variable)
-        return require_audience(
-            token, audience, self.title, f"the file {path}", self.wrong_audience(audience)
-        )
+        source = f"the file {path}"
+        try:
+            token = read_token_file(path, self.title, self.path_variable)
+            held = held_audiences(token, self.title, source)
+        except AmbientCredentialError as exc:
+            if self.set_for_others:
+                raise Skipped(str(exc).removeprefix(f"{self.title}: ")) from None
+            raise
+        if audience not in held:
+            raise Skipped(
+                f"{other_audience(source, held, audience)}. {self.wrong_audience(audience)}"
+            )
+        return token

@@ -7,27 +7,13 @@ from .._errors import AmbientCredentialError
 from ._audience import require_audience
 from ._base import Context, Provider
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
 
 class VariableTokenProvider(Provider):
     """A platform whose token is in `token_variable` when `presence` says the platform is here."""
 
     audience_at_run_time = False
     offline = True
-    #: (variable, value): present when the variable has this value (None: any non-empty value).
-    presence: tuple[tuple[str, str | None], ...]
     token_variable: str
-
-    def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Present when one of the `presence` variables is set as it says."""
-        for variable, value in self.presence:
-            actual = environ.get(variable)
-            if actual and (value is None or actual == value):
-                return f"{variable}={actual}" if value is not None else f"{variable} is set"
-        return None
 
     def missing(self) -> str:
         """What to change when the token variable is not set."""

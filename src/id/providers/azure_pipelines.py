@@ -6,10 +6,6 @@ from .._errors import AmbientCredentialError
 from ._answers import token_field
 from ._base import Context, Provider
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
 AUDIENCE = "api://AzureADTokenExchange"
 # The Azure CLI task exposes the connection it runs with; ID_AZURE_SERVICE_CONNECTION_ID names
 # one anywhere else.
@@ -21,14 +17,9 @@ class AzurePipelines(Provider):
 
     name = "azure-pipelines"
     title = "Azure Pipelines"
-    signals = "TF_BUILD=True"
+    signals = "TF_BUILD set"
+    presence = ("TF_BUILD",)
     audience_at_run_time = False
-
-    def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Present when `TF_BUILD=True` (any case)."""
-        if environ.get("TF_BUILD", "").lower() == "true":
-            return f"TF_BUILD={environ['TF_BUILD']}"
-        return None
 
     def fetch(self, audience: str, context: Context) -> str:
         """POST the request URI with the service connection's id and the job's access token."""

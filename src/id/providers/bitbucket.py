@@ -11,7 +11,7 @@ class BitbucketPipelines(VariableTokenProvider):
     name = "bitbucket"
     title = "Bitbucket Pipelines"
     signals = "BITBUCKET_BUILD_NUMBER set"
-    presence = (("BITBUCKET_BUILD_NUMBER", None),)
+    presence = ("BITBUCKET_BUILD_NUMBER",)
     token_variable = "BITBUCKET_STEP_OIDC_TOKEN"  # noqa: S105 - a variable's name
 
     def missing(self) -> str:

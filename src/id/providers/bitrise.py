@@ -6,10 +6,6 @@ from .._errors import AmbientCredentialError
 from ._answers import token_field
 from ._base import Context, Provider
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
 
 class Bitrise(Provider):
     """A Bitrise build."""
@@ -17,10 +13,7 @@ class Bitrise(Provider):
     name = "bitrise"
     title = "Bitrise"
     signals = "BITRISE_BUILD_URL set"
-
-    def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Present when `BITRISE_BUILD_URL` is set."""
-        return "BITRISE_BUILD_URL is set" if environ.get("BITRISE_BUILD_URL") else None
+    presence = ("BITRISE_BUILD_URL",)
 
     def fetch(self, audience: str, context: Context) -> str:
         """POST `{"aud": AUD, "sub": ""}`; the answer is `{"id_token": "<jwt>", ...}`."""

@@ -6,10 +6,6 @@ from .._errors import AmbientCredentialError
 from ._answers import token_from_cli
 from ._base import Context, Provider
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
 AGENT = "buildkite-agent"
 
 
@@ -18,13 +14,8 @@ class Buildkite(Provider):
 
     name = "buildkite"
     title = "Buildkite"
-    signals = "BUILDKITE=true"
-
-    def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Present when `BUILDKITE=true`."""
-        if environ.get("BUILDKITE") == "true":
-            return "BUILDKITE=true"
-        return None
+    signals = "BUILDKITE set"
+    presence = ("BUILDKITE",)
 
     @staticmethod
     def _secrets(context: Context) -> list[str]:

@@ -20,13 +20,8 @@ class CircleCI(Provider):
 
     name = "circleci"
     title = "CircleCI"
-    signals = "CIRCLECI=true"
-
-    def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Present when `CIRCLECI=true`."""
-        if environ.get("CIRCLECI") == "true":
-            return "CIRCLECI=true"
-        return None
+    signals = "CIRCLECI set"
+    presence = ("CIRCLECI",)
 
     def fetch(self, audience: str, context: Context) -> str:
         """Ask the CLI for a token; without the CLI, use a default token whose `aud` matches."""

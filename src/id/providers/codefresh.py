@@ -6,10 +6,6 @@ from .._errors import AmbientCredentialError
 from ._answers import token_field
 from ._base import Context, Provider
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
 
 class Codefresh(Provider):
     """A Codefresh pipeline step."""
@@ -17,13 +13,7 @@ class Codefresh(Provider):
     name = "codefresh"
     title = "Codefresh"
     signals = "CF_BUILD_ID or CF_OIDC_REQUEST_URL set"
-
-    def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Present when a Codefresh build variable is set."""
-        for variable in ("CF_BUILD_ID", "CF_OIDC_REQUEST_URL"):
-            if environ.get(variable):
-                return f"{variable} is set"
-        return None
+    presence = ("CF_BUILD_ID", "CF_OIDC_REQUEST_URL")
 
     def fetch(self, audience: str, context: Context) -> str:
         """GET the request URL with the audience; the answer is `{"id_token": "<jwt>"}`."""

@@ -11,7 +11,7 @@ class Env0(VariableTokenProvider):
     name = "env0"
     title = "env0"
     signals = "ENV0_OIDC_TOKEN set"
-    presence = (("ENV0_OIDC_TOKEN", None),)
+    presence = ("ENV0_OIDC_TOKEN",)
     token_variable = "ENV0_OIDC_TOKEN"  # noqa: S105 - a variable's name
 
     def missing(self) -> str:

@@ -7,10 +7,6 @@ from ._audience import require_audience
 from ._base import Context, Provider
 from ._file import read_token_file
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
 TOKEN_VARIABLE = "ID_OIDC_TOKEN"  # noqa: S105 - a variable's name
 FILE_VARIABLE = "ID_OIDC_TOKEN_FILE"
 
@@ -24,15 +20,9 @@ class ExplicitToken(Provider):
     name = "token"
     title = "Explicit token"
     signals = f"{TOKEN_VARIABLE} or {FILE_VARIABLE} set"
+    presence = (TOKEN_VARIABLE, FILE_VARIABLE)
     audience_at_run_time = False
     offline = True
-
-    def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Present when either variable is set."""
-        for variable in (TOKEN_VARIABLE, FILE_VARIABLE):
-            if environ.get(variable):
-                return f"{variable} is set"
-        return None
 
     def fetch(self, audience: str, context: Context) -> str:
         """The token given, if it is for `audience`."""

@@ -1,11 +1,18 @@
 """Google Cloud: the metadata server's identity endpoint, or IAM `generateIdToken` to act as
-another service account (`GOOGLE_SERVICE_ACCOUNT_NAME`)."""
+another service account (`GOOGLE_SERVICE_ACCOUNT_NAME`).
+
+Skip or raise: the signals of the metadata path (a Google DMI product name, a serverless runtime's
+variables, google-auth's `GCE_METADATA_HOST`) exist whether or not anyone wants a token, so a
+metadata server that does not answer or has no service account is skipped and detection goes on.
+`GOOGLE_SERVICE_ACCOUNT_NAME` is `id`'s own request to impersonate: its failures are errors, as in
+PyPI's `id` 1.6.1.
+"""
 
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
 from ._answers import token_field
-from ._base import Context, Provider
+from ._base import Context, Provider, Skipped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,6 +28,8 @@ IAM_ENDPOINT_VARIABLE = "ID_GCP_IAM_ENDPOINT"
 SERVICE_ACCOUNT_VARIABLE = "GOOGLE_SERVICE_ACCOUNT_NAME"
 _ACCOUNT_PATH = "/computeMetadata/v1/instance/service-accounts/default"
 _FLAVOR = {"Metadata-Flavor": "Google"}
+# The access token's scope, as PyPI's id 1.6.1 asks: IAM Credentials may refuse one without it.
+CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 # Variables only Google's serverless runtimes set: Cloud Run services and functions, Cloud Run
 # jobs, first-generation Cloud Functions.
 _SERVERLESS_VARIABLES = ("K_SERVICE", "CLOUD_RUN_JOB", "FUNCTION_TARGET")
@@ -34,16 +43,15 @@ def metadata_host(environ: Mapping[str, str]) -> str:
 
 
 def token_from_identity_answer(response: Response) -> str:
-    """The token in the metadata server's identity answer: the JWT as plain text."""
+    """The token in the metadata server's identity answer (the JWT as plain text); `Skipped` when
+    the server has none to give."""
     if response.status == 404:
-        raise AmbientCredentialError(
-            f"{TITLE}: the metadata server has no default service account "
-            f"({response.describe()}): attach a service account to this workload"
+        raise Skipped(
+            f"the metadata server has no default service account ({response.describe()}): "
+            "attach a service account to this workload for its identity tokens"
         )
     if response.status != 200:
-        raise AmbientCredentialError(
-            f"{TITLE}: the metadata server's identity endpoint answered {response.describe()}"
-        )
+        raise Skipped(f"the metadata server's identity endpoint answered {response.describe()}")
     return response.text().strip()
 
 
@@ -92,9 +100,15 @@ class GoogleCloud(Provider):
             return self._impersonated(audience, account, context)
         from urllib.parse import urlencode
 
+        from .._http import HttpError
+
+        host = metadata_host(context.environ)
         query = urlencode({"audience": audience, "format": "full"})
-        url = f"http://{metadata_host(context.environ)}{_ACCOUNT_PATH}/identity?{query}"
-        response = context.http.request("GET", url, headers=_FLAVOR)
+        url = f"http://{host}{_ACCOUNT_PATH}/identity?{query}"
+        try:
+            response = context.http.request("GET", url, headers=_FLAVOR)
+        except HttpError as exc:
+            raise Skipped(f"the metadata server at {host} gave no answer: {exc}") from None
         return token_from_identity_answer(response)
 
     def _impersonated(self, audience: str, account: str, context: Context) -> str:
@@ -102,7 +116,10 @@ class GoogleCloud(Provider):
         from urllib.parse import quote
 
         http = context.http
-        token_url = f"http://{metadata_host(context.environ)}{_ACCOUNT_PATH}/token"
+        from urllib.parse import urlencode
+
+        scopes = urlencode({"scopes": CLOUD_PLATFORM_SCOPE})
+        token_url = f"http://{metadata_host(context.environ)}{_ACCOUNT_PATH}/token?{scopes}"
         response = http.request("GET", token_url, headers=_FLAVOR)
         if response.status != 200:
             raise AmbientCredentialError(

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from .._errors import GitHubOidcPermissionCredentialError
+from .._errors import AmbientCredentialError, GitHubOidcPermissionCredentialError
 from ._answers import token_field
-from ._base import Context, Provider
+from ._base import Context, Provider, is_set
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from .._http import Response
 
 REQUEST_URL = "ACTIONS_ID_TOKEN_REQUEST_URL"
@@ -39,20 +37,16 @@ class GitHubActions(Provider):
 
     name = "github"
     title = "GitHub Actions"
-    signals = "GITHUB_ACTIONS=true"
-
-    def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Present when `GITHUB_ACTIONS=true`, which Forgejo's runner sets too."""
-        if environ.get("GITHUB_ACTIONS") == "true":
-            return "GITHUB_ACTIONS=true"
-        return None
+    signals = "GITHUB_ACTIONS set"
+    # Forgejo's runner sets it too.
+    presence = ("GITHUB_ACTIONS",)
 
     def fetch(self, audience: str, context: Context) -> str:
         """GET the request URL with the audience added, authorised by the request token."""
         environ = context.environ
         # FORGEJO_ACTIONS is set by Forgejo's runner (unverified against its docs): only the
         # wording of the messages depends on it.
-        forgejo = environ.get("FORGEJO_ACTIONS") == "true"
+        forgejo = is_set(environ.get("FORGEJO_ACTIONS"))
         title = "Forgejo Actions" if forgejo else self.title
         url = environ.get(REQUEST_URL, "")
         request_token = environ.get(REQUEST_TOKEN, "")
@@ -78,8 +72,12 @@ class GitHubActions(Provider):
             credential_headers={"Authorization": f"bearer {request_token}"},
         )
         if response.status in (401, 403):
-            raise GitHubOidcPermissionCredentialError(
+            # Not GitHubOidcPermissionCredentialError: the job has the permission (it got the
+            # request variables), so advice about `permissions:` would mislead; PyPI's id 1.6.1
+            # raises the subclass only for the missing variables too.
+            raise AmbientCredentialError(
                 f"{title}: the token endpoint refused the job's request token "
-                f"({response.describe()}); check `permissions: id-token: write`"
+                f"({response.describe()}): the request token is only valid while its job runs; "
+                "request the OIDC token from the job itself, not from a later or another job"
             )
         return token_from_answer(response, title)

@@ -5,10 +5,6 @@ from __future__ import annotations
 from .._errors import AmbientCredentialError
 from ._base import Context, Provider
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
 _UNSAFE = r"[^A-Z0-9_]|^[^A-Z_]"
 _PLAIN_YAML = r"[A-Za-z][A-Za-z0-9_.-]*"
 
@@ -38,15 +34,10 @@ class GitLabCI(Provider):
 
     name = "gitlab"
     title = "GitLab CI"
-    signals = "GITLAB_CI=true"
+    signals = "GITLAB_CI set"
+    presence = ("GITLAB_CI",)
     audience_at_run_time = False
     offline = True
-
-    def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Present when `GITLAB_CI=true`."""
-        if environ.get("GITLAB_CI") == "true":
-            return "GITLAB_CI=true"
-        return None
 
     def fetch(self, audience: str, context: Context) -> str:
         """Read `<AUD>_ID_TOKEN`; say which `id_tokens:` lines to add when it is missing."""

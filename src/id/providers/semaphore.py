@@ -10,8 +10,8 @@ class Semaphore(VariableTokenProvider):
 
     name = "semaphore"
     title = "Semaphore"
-    signals = "SEMAPHORE=true"
-    presence = (("SEMAPHORE", "true"),)
+    signals = "SEMAPHORE set"
+    presence = ("SEMAPHORE",)
     token_variable = "SEMAPHORE_OIDC_TOKEN"  # noqa: S105 - a variable's name
 
     def missing(self) -> str:

@@ -12,7 +12,7 @@ class Spacelift(VariableTokenProvider):
     name = "spacelift"
     title = "Spacelift"
     signals = "SPACELIFT_OIDC_TOKEN set"
-    presence = (("SPACELIFT_OIDC_TOKEN", None),)
+    presence = ("SPACELIFT_OIDC_TOKEN",)
     token_variable = "SPACELIFT_OIDC_TOKEN"  # noqa: S105 - a variable's name
 
     def missing(self) -> str:

@@ -13,6 +13,7 @@ from ._server import Faults, Reply, Request, Route
 
 ACCOUNT_PATH = "/computeMetadata/v1/instance/service-accounts/default"
 IAM_PREFIX = "/v1/projects/-/serviceAccounts/"
+CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
 class GoogleCloud(Emulator):
@@ -20,7 +21,8 @@ class GoogleCloud(Emulator):
 
     The metadata server refuses requests without `Metadata-Flavor: Google` (403) or with an
     `X-Forwarded-For` header (403), and needs `audience` (400). The same server answers IAM
-    Credentials' `generateIdToken` for the accounts in `impersonable`, checking the access token.
+    Credentials' `generateIdToken` for the accounts in `impersonable`, checking the access token
+    (one asked for without the `cloud-platform` scope is refused, 403).
     `impersonate` sets `GOOGLE_SERVICE_ACCOUNT_NAME`.
     """
 
@@ -46,6 +48,8 @@ class GoogleCloud(Emulator):
             else frozenset([impersonate] if impersonate else [])
         )
         self.access_token = "ya29." + secrets.token_urlsafe(48)
+        # What the metadata server hands out when the scope is not asked for: IAM refuses it.
+        self.unscoped_access_token = "ya29." + secrets.token_urlsafe(48)
 
     def platform_claims(self, audience: str) -> dict[str, Any]:
         """The claims of a Compute Engine identity token with `format=full`."""
@@ -100,15 +104,27 @@ class GoogleCloud(Emulator):
         refusal = self._metadata_refusal(request)
         if refusal is not None:
             return refusal
-        return Reply.json(
-            200, {"access_token": self.access_token, "expires_in": 3599, "token_type": "Bearer"}
-        )
+        scoped = CLOUD_PLATFORM_SCOPE in (request.param("scopes") or "").split(",")
+        token = self.access_token if scoped else self.unscoped_access_token
+        return Reply.json(200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"})
 
     def _generate_id_token(self, request: Request) -> Reply:
         name = unquote(request.path[len(IAM_PREFIX) :])
         account, _, verb = name.partition(":")
         if request.method != "POST" or verb != "generateIdToken":
             return Reply.json(404, {"error": {"code": 404, "message": "Not Found"}})
+        if request.headers.get("authorization") == f"Bearer {self.unscoped_access_token}":
+            return Reply.json(
+                403,
+                {
+                    "error": {
+                        "code": 403,
+                        "message": "Request had insufficient authentication scopes.",
+                        "status": "PERMISSION_DENIED",
+                        "details": [{"reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}],
+                    }
+                },
+            )
         if request.headers.get("authorization") != f"Bearer {self.access_token}":
             return Reply.json(401, {"error": {"code": 401, "status": "UNAUTHENTICATED"}})
         if account not in self.impersonable:

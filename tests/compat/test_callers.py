@@ -4,37 +4,12 @@ from __future__ import annotations
 
 import ssl
 from pathlib import Path
-from typing import Any
 
-import jwt
 import pytest
 import trustme
 
-from id.testing import GitHubActions, LoopbackServer, Reply, Request
-
-
-class FakeIndex:
-    """A package index's trusted-publishing endpoints, verifying the OIDC token for real."""
-
-    def __init__(self, job: GitHubActions) -> None:
-        self.job = job
-        self.seen_claims: dict[str, Any] | None = None
-
-    def audience(self, _request: Request) -> Reply:
-        return Reply.json(200, {"audience": "pypi"})
-
-    def mint_token(self, request: Request) -> Reply:
-        token = request.json()["token"]
-        key = jwt.PyJWKClient(f"{self.job.issuer.url}/.well-known/jwks").get_signing_key_from_jwt(
-            token
-        )
-        try:
-            self.seen_claims = jwt.decode(
-                token, key, algorithms=["RS256"], audience="pypi", issuer=self.job.issuer.url
-            )
-        except jwt.PyJWTError as exc:
-            return Reply.json(422, {"errors": [{"code": "invalid-token", "description": str(exc)}]})
-        return Reply.json(200, {"success": True, "token": "pypi-upload-token", "expires": 2**31})
+from id.testing import GitHubActions, LoopbackServer
+from tests.compat.index import FakeIndex
 
 
 @pytest.fixture

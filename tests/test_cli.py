@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from id.__main__ import Arguments, parse, parse_common
-from id.testing import GitHubActions, GitLabCI
+from id.testing import AwsWebIdentity, GitHubActions, GitLabCI
 from tests.helpers import claims, job_environ, run_id
 
 
@@ -271,3 +271,29 @@ def test_provider_option_asks_only_that_one() -> None:
     absent = run_id("--provider", "circleci", "pypi", env=environ)
     assert absent.returncode == 1
     assert "CircleCI was asked for, but is not detected here" in absent.stderr
+
+
+@pytest.mark.usefixtures("off_cloud")
+def test_explain_and_the_debug_log_give_the_reason_a_provider_skips() -> None:
+    with AwsWebIdentity() as pod:
+        environ = job_environ(pod.environ)
+        explained = run_id("--explain", "pypi", env=environ)
+        logged = run_id("-v", "pypi", env=environ)
+        answered = run_id("--explain", "sts.amazonaws.com", env=environ)
+    line = next(line for line in explained.stdout.splitlines() if line.startswith("eks "))
+    assert "but skipped: the file" in line
+    assert "holds a token for 'sts.amazonaws.com', not 'pypi'" in line
+    assert "No provider answers here: no token for 'pypi'" in explained.stdout
+    assert explained.returncode == 3
+    assert "AWS web identity (EKS) skipped: the file" in logged.stderr
+    assert (logged.stdout, logged.returncode) == ("", 3)
+    assert "it would answer" in answered.stdout
+    assert answered.returncode == 0
+    assert "eyJ" not in explained.stdout + logged.stderr + answered.stdout
+
+
+def test_explain_exits_non_zero_when_it_predicts_a_failure() -> None:
+    with GitLabCI() as job:
+        result = run_id("--explain", "pypi", env=job_environ(job.environ))
+    assert "It would fail: GitLab CI: no ID token for audience 'pypi'" in result.stdout
+    assert result.returncode == 1

@@ -19,9 +19,10 @@ from id._http import (
     HttpClient,
     HttpError,
     Response,
-    may_carry_credential_over_http,
+    plain_http_allowed,
     tls_context,
 )
+from id._http import Request as HttpRequest
 from id.testing import Faults, LoopbackServer, Reply, Request
 
 SECRET = "s3cr3t-request-token-value"
@@ -82,9 +83,11 @@ def request(
     credential: str | None = None,
 ) -> Response:
     """One request through a fresh client, closed afterwards."""
-    credentials = {"Authorization": credential} if credential else None
+    headers = {"Authorization": credential} if credential else None
     with client(seconds, **(environ or {})) as http:
-        return http.request(method, url, credential_headers=credentials)
+        return http.send(
+            HttpRequest(method, url, headers=headers, secrets=[credential] if credential else [])
+        )
 
 
 def ok(_request: Request) -> Reply:
@@ -93,8 +96,8 @@ def ok(_request: Request) -> Reply:
 
 def test_get_and_connection_reuse() -> None:
     with serving({"/a": ok, "/b": ok}) as server, client() as http:
-        assert http.request("GET", f"{server.url}/a").text() == "fine"
-        assert http.request("GET", f"{server.url}/b").status == 200
+        assert http.send(HttpRequest("GET", f"{server.url}/a")).text() == "fine"
+        assert http.send(HttpRequest("GET", f"{server.url}/b")).status == 200
         assert len(http._connections) == 1
     assert [r.path for r in server.requests] == ["/a", "/b"]
 
@@ -213,7 +216,7 @@ def test_credential_is_never_sent_over_plain_http_to_another_host() -> None:
     ],
 )
 def test_hosts_that_may_receive_a_credential_over_http(host: str, allowed: bool) -> None:
-    assert may_carry_credential_over_http(host) is allowed
+    assert plain_http_allowed(host) is allowed
 
 
 def redirect_to(location: str) -> Callable[[Request], Reply]:

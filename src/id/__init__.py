@@ -21,9 +21,8 @@ from ._errors import (
 )
 from ._jwt import decode_oidc_token
 from ._token import IdentityToken, Platform
+from ._version import __version__
 from .signin import Issuer, interactive_credential
-
-__version__ = "2.0.0"
 
 __all__ = [
     "AmbientCredentialError",

@@ -43,6 +43,13 @@ class Deadline:
             )
         return cls(seconds)
 
+    def within(self, seconds: float) -> Deadline:
+        """A deadline `seconds` from now, or this one if it ends sooner."""
+        shorter = Deadline(seconds)
+        if shorter._end >= self._end:
+            return self
+        return shorter
+
     def remaining(self) -> float:
         """Seconds left; never negative."""
         return max(0.0, self._end - time.monotonic())

@@ -47,20 +47,32 @@ def _checked_token(token: str, audience: str, title: str) -> str:
 
 def _fetch(provider: Provider, reason: str, audience: str, environ: Mapping[str, str]) -> str:
     from ._deadline import Deadline
-    from .providers import Context
+    from ._redact import redact
+    from .providers import Context, Skipped
 
     _log.debug("%s detected: %s", provider.title, reason)
-    context = Context(environ, Deadline.from_environ(environ))
+    context = Context(environ, Deadline.from_environ(environ), provider.title)
     try:
-        token = provider.fetch(audience, context)
-    except AmbientCredentialError:
+        return _checked_token(provider.fetch(audience, context), audience, provider.title)
+    except Skipped as skipped:
+        skipped.reason = redact(skipped.reason, context.secrets)
         raise
-    except (IdentityError, OSError) as exc:
-        # Callers such as twine catch only AmbientCredentialError: nothing else may escape.
-        raise AmbientCredentialError(f"{provider.title}: {exc}") from exc
+    except AmbientCredentialError as exc:
+        # Same class (GitHubOidcPermissionCredentialError stays itself), secrets removed.
+        raise type(exc)(redact(str(exc), context.secrets)) from None
+    except IdentityError as exc:
+        raise AmbientCredentialError(
+            f"{provider.title}: {redact(str(exc), context.secrets)}"
+        ) from None
+    except Exception as exc:
+        # Callers such as twine catch only AmbientCredentialError: nothing else may escape,
+        # not even a bug; the message still names it as one.
+        detail = redact(str(exc), context.secrets)
+        raise AmbientCredentialError(
+            f"{provider.title}: unexpected {type(exc).__name__}: {detail} (please report it)"
+        ) from None
     finally:
         context.close()
-    return _checked_token(token, audience, provider.title)
 
 
 def detect_credential(

@@ -1,13 +1,22 @@
-"""The one HTTP client every provider uses.
+"""The one HTTP client every part of `id` uses.
 
-It owns the rules that keep a release job safe and moving:
+Callers describe a request as a `Request`: method, URL, headers, body, the secrets it carries
+(wherever they sit: a header, the body, the URL), whether it needs TLS, and its limits. The
+client owns every rule that keeps a release job safe and moving, for every hop:
 
-- every connect and read is bounded by the detection's `Deadline` (and by 10 s per attempt);
-- connection errors, timeouts, 5xx and 429 are retried with exponential backoff and full jitter,
-  honouring `Retry-After`, within the deadline; other 4xx answers are returned at once;
-- a response body larger than `MAX_RESPONSE_BYTES` is refused while it is being read;
-- credential headers are never sent over plain HTTP except to loopback or the link-local cloud
-  metadata addresses, never follow a redirect to another origin, and never appear in logs;
+- the whole exchange (name resolution, connect, TLS, status line, headers, body) of each attempt
+  ends within 10 s and within the detection's `Deadline`;
+- connection errors, time-outs, 5xx and 429 are retried with exponential backoff and full jitter,
+  honouring `Retry-After`, within the deadline; certificate and name-resolution errors and other
+  4xx answers are not retried;
+- the status line and headers are capped at `MAX_HEADER_BYTES`, the body at the request's
+  `max_bytes`, while they are read;
+- a request that carries a secret is never sent over plain HTTP except to loopback or the cloud
+  metadata addresses (a name counts only if the address actually connected to is one of them),
+  and never follows a redirect to another origin; a request that needs TLS (keys, discovery,
+  sign-in) follows no hop off TLS;
+- header values and URLs are checked before anything is sent;
+- the secrets are redacted from every message the client writes, including quoted answers;
 - `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` and `SSL_CERT_FILE`/`SSL_CERT_DIR` are honoured.
 
 Only the standard library is used, imported when the first request is made.
@@ -15,9 +24,11 @@ Only the standard library is used, imported when the first request is made.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Mapping
 from urllib.parse import unquote, urljoin, urlsplit
@@ -25,13 +36,18 @@ from urllib.parse import unquote, urljoin, urlsplit
 from . import _log
 from ._deadline import Deadline
 from ._errors import IdentityError
-from ._redact import secret_parts, summarize
+from ._redact import redact, secret_forms, summarize
+from ._values import header_value_problem, url_problem
+from ._version import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
     from typing import Any
 
 MAX_RESPONSE_BYTES = 1024 * 1024
+#: The status line and headers of an answer (with any `100 Continue` before it), at most.
+MAX_HEADER_BYTES = 64 * 1024
 MAX_ATTEMPTS = 4
 MAX_REDIRECTS = 3
 BACKOFF_BASE = 0.25
@@ -39,15 +55,17 @@ BACKOFF_CAP = 4.0
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _READ_CHUNK = 64 * 1024
-# Hosts a credential may reach over plain HTTP: this machine, and the cloud metadata servers, which
-# are link-local and are only spoken to over HTTP by every cloud SDK.
-_METADATA_HOSTS = frozenset(
-    {"169.254.169.254", "fd00:ec2::254", "metadata.google.internal", "metadata"}
+_HEADER_NAME = frozenset(
+    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 )
+# Names of the cloud metadata servers, which every cloud SDK speaks to over plain HTTP. By name,
+# they are trusted only when the address connected to is link-local (or loopback, for emulators).
+_METADATA_NAMES = frozenset({"metadata.google.internal", "metadata"})
+_METADATA_ADDRESSES = frozenset({"169.254.169.254", "fd00:ec2::254"})
 
 
 class HttpError(IdentityError):
-    """A request could not be completed: the message says why and never contains a credential."""
+    """A request could not be completed: the message says why and never contains a secret."""
 
 
 def is_ascii_number(text: str) -> bool:
@@ -58,17 +76,39 @@ def is_ascii_number(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def is_loopback(host: str) -> bool:
-    """Whether `host` names this machine."""
+def _ip(host: str) -> Any:
     import ipaddress
 
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
+        return None
+
+
+def _is_loopback_name(host: str) -> bool:
+    host = host.lower()
+    return host == "localhost" or host.endswith(".localhost")
+
+
+def plain_http_allowed(host: str) -> bool:
+    """Whether a secret, or a request needing TLS, may go to `host` over plain HTTP: loopback, or
+    a cloud metadata server. A name is checked again against the address connected to."""
+    address = _ip(host)
+    if address is not None:
+        return bool(address.is_loopback) or str(address) in _METADATA_ADDRESSES
+    return _is_loopback_name(host) or host.lower() in _METADATA_NAMES
+
+
+def _peer_allowed(host: str, peer: str) -> bool:
+    """For a name `plain_http_allowed` trusted: whether the address connected to fits it."""
+    address = _ip(peer)
+    if address is None:
         return False
+    if address.is_loopback:
+        return True
+    return host.lower() in _METADATA_NAMES and (
+        bool(address.is_link_local) or str(address) in _METADATA_ADDRESSES
+    )
 
 
 def insecure_url_reason(url: str) -> str | None:
@@ -77,40 +117,101 @@ def insecure_url_reason(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return None
-    if parts.scheme == "http" and is_loopback(parts.hostname or ""):
+    host = parts.hostname or ""
+    address = _ip(host)
+    loopback = _is_loopback_name(host) if address is None else address.is_loopback
+    if parts.scheme == "http" and loopback:
         return None
-    return f"{url!r} must be an https:// URL (plain HTTP only on loopback)"
+    return f"{_display(url)!r} must be an https:// URL (plain HTTP only on loopback)"
 
 
-def may_carry_credential_over_http(host: str) -> bool:
-    """Whether a credential may be sent to `host` without TLS."""
-    return is_loopback(host) or host.strip("[]").lower() in _METADATA_HOSTS
+def _display(url: str) -> str:
+    """The URL without its query, fragment or user info: enough to identify it in a message."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+
+
+class Request:
+    """What to send, and what it carries: an immutable description the client checks per hop.
+
+    `secrets` are every credential the request holds, wherever (a header, the body, the URL):
+    they make the plain-HTTP and redirect rules apply and are redacted from every message.
+    `tls_required` (keys, discovery, sign-in) refuses plain HTTP except to loopback on every hop,
+    secrets or not. `seconds` bounds this request more tightly than the detection's deadline.
+    """
+
+    __slots__ = (
+        "body",
+        "headers",
+        "max_bytes",
+        "method",
+        "seconds",
+        "secret_forms",
+        "secrets",
+        "tls_required",
+        "url",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        secrets: Iterable[str] = (),
+        tls_required: bool = False,
+        max_bytes: int = MAX_RESPONSE_BYTES,
+        seconds: float | None = None,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.headers: Mapping[str, str] = dict(headers or {})
+        self.body = body
+        self.secrets = tuple(secrets)
+        self.secret_forms = secret_forms(self.secrets)
+        self.tls_required = tls_required
+        self.max_bytes = max_bytes
+        self.seconds = seconds
+
+    def to(self, url: str, *, method: str | None = None, keep_body: bool = True) -> Request:
+        """The same request sent to `url` (the next hop of a redirect)."""
+        return Request(
+            method or self.method,
+            url,
+            headers=self.headers,
+            body=self.body if keep_body else None,
+            secrets=self.secrets,
+            tls_required=self.tls_required,
+            max_bytes=self.max_bytes,
+            seconds=self.seconds,
+        )
+
+    def redact(self, text: str) -> str:
+        """`text` with this request's secrets (in every form) and anything token-like removed."""
+        return redact(text, self.secret_forms, prepared=True)
+
+    def __repr__(self) -> str:
+        return f"Request({self.method} {_display(self.url)})"
 
 
 class Response:
     """A complete HTTP response: status, lower-cased headers and the (size-capped) body."""
 
-    __slots__ = ("_secrets", "body", "headers", "reason", "status", "url")
+    __slots__ = ("body", "headers", "reason", "request", "status", "url")
 
     def __init__(
-        self,
-        url: str,
-        status: int,
-        reason: str,
-        headers: dict[str, str],
-        body: bytes,
+        self, request: Request, status: int, reason: str, headers: dict[str, str], body: bytes
     ) -> None:
-        self.url = url
+        self.request = request
+        self.url = request.url
         self.status = status
         self.reason = reason
         self.headers = headers
         self.body = body
-        # The credentials sent with the request (set by HttpClient.request): a server that
-        # echoes them back must not make them leak into error messages.
-        self._secrets: tuple[str, ...] = ()
 
     def _summary(self) -> str:
-        return summarize(self.body, secrets=self._secrets)
+        return summarize(self.body, secrets=self.request.secret_forms, prepared=True)
 
     def text(self) -> str:
         """The body as UTF-8 text."""
@@ -127,7 +228,7 @@ class Response:
 
         try:
             value = json.loads(self.text())
-        except ValueError:
+        except (ValueError, RecursionError):
             raise HttpError(
                 f"{_display(self.url)} answered with a body that is not JSON: {self._summary()}"
             ) from None
@@ -138,16 +239,58 @@ class Response:
         return value
 
     def describe(self) -> str:
-        """A one-line, credential-free account of this response for error messages."""
+        """A one-line, secret-free account of this response for error messages."""
         detail = self._summary()
-        reason = f" {self.reason}" if self.reason else ""
-        return f"HTTP {self.status}{reason}" + (f": {detail}" if detail else "")
+        reason = summarize(self.reason, secrets=self.request.secret_forms, prepared=True)
+        return (
+            f"HTTP {self.status}"
+            + (f" {reason}" if reason else "")
+            + (f": {detail}" if detail else "")
+        )
 
 
-def _display(url: str) -> str:
-    """The URL without its query, fragment or user info: enough to identify it in a message."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+def check(request: Request) -> None:
+    """Refuse a request (or a hop of one) that breaks a rule; `HttpError` says which."""
+    problem = url_problem(request.url)
+    if problem is not None:
+        raise HttpError(f"the URL {problem}: it cannot be requested")
+    target = _Target(request.url)
+    for name, value in request.headers.items():
+        if not name or not set(name) <= _HEADER_NAME:
+            raise HttpError(f"{name!r} is not a valid header name")
+        problem = header_value_problem(value)
+        if problem is not None:
+            raise HttpError(f"the {name} header {problem}: it cannot be sent")
+    if target.scheme == "http" and not plain_http_allowed(target.host):
+        if request.secrets:
+            raise HttpError(
+                f"refusing to send a credential over plain HTTP to {target.host}: use an "
+                "https:// URL (plain HTTP is allowed only to loopback and the cloud metadata "
+                "addresses)"
+            )
+        if request.tls_required:
+            raise HttpError(
+                f"refusing {_display(request.url)}: it must be an https:// URL (plain HTTP only "
+                "on loopback)"
+            )
+
+
+def next_hop(request: Request, status: int, location: str) -> Request:
+    """The request to send after a redirect answer, or `HttpError` when the hop is refused.
+
+    A request with secrets never follows a redirect to another origin (scheme, host or port):
+    it is refused, not stripped. 303, and 301/302 after a POST, become a GET without a body.
+    """
+    url = urljoin(request.url, location)
+    to_get = status == 303 or (status in (301, 302) and request.method == "POST")
+    hop = request.to(url, method="GET" if to_get else None, keep_body=not to_get)
+    if request.secrets and _Target(url).origin != _Target(request.url).origin:
+        raise HttpError(
+            f"{_display(request.url)} redirected to {request.redact(_display(url))}: refusing "
+            "to follow a redirect to another origin with a credential"
+        )
+    check(hop)
+    return hop
 
 
 class _Target:
@@ -171,13 +314,97 @@ class _Target:
         return (self.scheme, self.host, self.port)
 
 
+class _HeadLimit:
+    """A response's file, refusing more than `MAX_HEADER_BYTES` of lines before the body."""
+
+    def __init__(self, fp: Any) -> None:
+        self._fp = fp
+        self.left: int | None = MAX_HEADER_BYTES
+
+    def readline(self, size: int = -1) -> bytes:
+        line: bytes = self._fp.readline(size)
+        if self.left is not None:
+            self.left -= len(line)
+            if self.left < 0:
+                raise HttpError(
+                    f"the answer's status line and headers are longer than {MAX_HEADER_BYTES} "
+                    "bytes; refused"
+                )
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fp, name)
+
+
+class _CappedResponse(http.client.HTTPResponse):
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self.fp = _HeadLimit(self.fp)  # type: ignore[assignment]
+
+    def begin(self) -> None:
+        super().begin()
+        if isinstance(self.fp, _HeadLimit):
+            self.fp.left = None  # the body is capped while it is read
+
+
+class _Watchdog:
+    """Ends one attempt at its time limit, whatever the socket is waiting for: it shuts the
+    socket down, so a server that drips a byte at a time cannot hold the client."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.fired = False
+        self.connection: http.client.HTTPConnection | None = None
+        # Sockets made while connecting, before the connection holds one.
+        self.sockets: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        self.fired = True
+        sockets = list(self.sockets)
+        if self.connection is not None and self.connection.sock is not None:
+            sockets.append(self.connection.sock)
+        for sock in sockets:
+            # On the plain socket under any TLS wrapper: ends a read in progress.
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _resolve(host: str, port: int, seconds: float) -> list[Any]:
+    """`getaddrinfo`, bounded in time: it cannot be interrupted, so it runs in a thread."""
+    if _ip(host) is not None:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    outcome: list[Any] = []
+
+    def lookup() -> None:
+        try:
+            outcome.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=lookup, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if not outcome:
+        raise socket.timeout(f"resolving {host} took longer than {seconds:.3g} s")
+    if isinstance(outcome[0], OSError):
+        raise outcome[0]
+    return list(outcome[0])
+
+
 class HttpClient:
-    """Makes requests within one `Deadline`, reusing connections to the same origin."""
+    """Sends requests within one `Deadline`, reusing connections to the same origin."""
 
     def __init__(self, deadline: Deadline, environ: Mapping[str, str]) -> None:
         self._deadline = deadline
         self._environ = environ
         self._connections: dict[tuple[str, str, int], http.client.HTTPConnection] = {}
+        self._watchdog: _Watchdog | None = None
 
     def __enter__(self) -> HttpClient:
         return self
@@ -191,71 +418,45 @@ class HttpClient:
             connection.close()
         self._connections.clear()
 
-    def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        headers: Mapping[str, str] | None = None,
-        credential_headers: Mapping[str, str] | None = None,
-        body: bytes | None = None,
-    ) -> Response:
-        """Send a request and return the final response, whatever its status.
-
-        `credential_headers` carry secrets: they obey the plain-HTTP and redirect rules and are
-        never logged. Raises `HttpError` when no response could be had within the deadline.
-        """
-        credentials = dict(credential_headers or {})
+    def send(self, request: Request) -> Response:
+        """Send `request`, following redirects as `next_hop` allows, and return the final
+        response, whatever its status. Raises `HttpError` when no response could be had."""
+        check(request)
+        deadline = self._deadline
+        if request.seconds is not None:
+            deadline = deadline.within(request.seconds)
         for _ in range(MAX_REDIRECTS + 1):
-            target = _Target(url)
-            if (
-                credentials
-                and target.scheme == "http"
-                and not may_carry_credential_over_http(target.host)
-            ):
-                raise HttpError(
-                    f"refusing to send a credential over plain HTTP to {target.host}: "
-                    "use an https:// URL (plain HTTP is allowed only to loopback and "
-                    "the cloud metadata addresses)"
-                )
-            all_headers = {"User-Agent": _user_agent(), **(headers or {}), **credentials}
-            response = self._with_retries(method, url, target, all_headers, body)
-            response._secrets = tuple(p for v in credentials.values() for p in secret_parts(v))
-            if response.status not in _REDIRECT_STATUSES or "location" not in response.headers:
+            response = self._with_retries(request, deadline)
+            location = response.headers.get("location")
+            if response.status not in _REDIRECT_STATUSES or location is None:
                 return response
-            next_url = urljoin(url, response.headers["location"])
-            next_target = _Target(next_url)
-            if credentials and next_target.origin != target.origin:
-                raise HttpError(
-                    f"{_display(url)} redirected to {_display(next_url)}: refusing to follow "
-                    "a redirect to another origin with a credential"
-                )
-            _log.debug("following redirect from %s to %s", _display(url), _display(next_url))
-            if response.status == 303:
-                method, body = "GET", None
-            url = next_url
-        raise HttpError(f"{_display(url)}: more than {MAX_REDIRECTS} redirects")
+            hop = next_hop(request, response.status, location)
+            _log.debug(
+                "following redirect from %s to %s",
+                _display(request.url),
+                request.redact(_display(hop.url)),
+            )
+            request = hop
+        raise HttpError(f"{_display(request.url)}: more than {MAX_REDIRECTS} redirects")
 
-    def _with_retries(
-        self,
-        method: str,
-        url: str,
-        target: _Target,
-        headers: Mapping[str, str],
-        body: bytes | None,
-    ) -> Response:
+    def _with_retries(self, request: Request, deadline: Deadline) -> Response:
         import random
 
+        target = _Target(request.url)
         attempt = 0
         while True:
             attempt += 1
             failure: str
             retry_after: float | None = None
             try:
-                response = self._once(method, url, target, headers, body)
+                response = self._once(request, target, deadline)
             except (OSError, http.client.HTTPException) as exc:
                 self._drop(target)
-                failure = _describe_exception(exc)
+                failure = request.redact(_describe_exception(exc))
+                if not _transient(exc):
+                    raise HttpError(
+                        f"{request.method} {_display(request.url)}: {failure}"
+                    ) from None
             else:
                 if response.status not in _RETRY_STATUSES:
                     return response
@@ -265,75 +466,95 @@ class HttpClient:
                     return response
             if attempt >= MAX_ATTEMPTS:
                 raise HttpError(
-                    f"{method} {_display(url)} failed after {attempt} attempts: {failure}"
+                    f"{request.method} {_display(request.url)} failed after {attempt} attempts: "
+                    f"{failure}"
                 )
             delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1)))  # noqa: S311 - jitter, not secrecy
             if retry_after is not None:
                 delay = retry_after
-            if delay >= self._deadline.remaining():
+            if delay >= deadline.remaining():
                 why = f" (the server asked to retry after {retry_after:g} s)" if retry_after else ""
                 raise HttpError(
-                    f"{method} {_display(url)} failed: {failure}; no time left within the "
-                    f"{self._deadline.total:g} s deadline to retry{why}"
+                    f"{request.method} {_display(request.url)} failed: {failure}; no time left "
+                    f"within the {deadline.total:g} s deadline to retry{why}"
                 )
-            _log.debug("%s %s: %s; retrying in %.2f s", method, _display(url), failure, delay)
+            _log.debug(
+                "%s %s: %s; retrying in %.2f s",
+                request.method,
+                _display(request.url),
+                failure,
+                delay,
+            )
             time.sleep(delay)
 
-    def _once(
-        self,
-        method: str,
-        url: str,
-        target: _Target,
-        headers: Mapping[str, str],
-        body: bytes | None,
-    ) -> Response:
-        if self._deadline.expired():
-            raise socket.timeout(f"the {self._deadline.total:g} s deadline passed")
+    def _once(self, request: Request, target: _Target, deadline: Deadline) -> Response:
+        if deadline.expired():
+            raise socket.timeout(f"the {deadline.total:g} s deadline passed")
         started = time.monotonic()
-        connection, request_target = self._connection(target, url)
-        connection.timeout = self._deadline.attempt_timeout()
-        if connection.sock is not None:
-            connection.sock.settimeout(connection.timeout)
-        connection.request(method, request_target, body=body, headers=dict(headers))
-        raw = connection.getresponse()
+        limit = deadline.attempt_timeout()
+        watchdog = self._watchdog = _Watchdog(limit)
         try:
-            data = self._read_body(raw, url, connection)
-        except BaseException:
+            connection, request_target = self._connection(target, request, deadline)
+            watchdog.connection = connection
+            if connection.sock is not None:
+                connection.sock.settimeout(limit)
+            connection.timeout = limit
+            connection.request(
+                request.method, request_target, body=request.body, headers=self._headers(request)
+            )
+            raw = connection.getresponse()
+            data = self._read_body(raw, request, connection, deadline)
+        except BaseException as exc:
             self._drop(target)
+            if watchdog.fired and not isinstance(exc, HttpError):
+                raise socket.timeout(
+                    f"no complete answer within {limit:.3g} s (the attempt's time limit)"
+                ) from None
             raise
+        finally:
+            watchdog.cancel()
+            self._watchdog = None
         if raw.will_close:
             self._drop(target)
-        response = Response(
-            url, raw.status, raw.reason, {k.lower(): v for k, v in raw.getheaders()}, data
-        )
+        headers = {k.lower(): v for k, v in raw.getheaders()}
+        response = Response(request, raw.status, raw.reason, headers, data)
         _log.debug(
             "%s %s -> %d (%d bytes, %.0f ms)",
-            method,
-            _display(url),
+            request.method,
+            _display(request.url),
             raw.status,
             len(data),
             (time.monotonic() - started) * 1000,
         )
         return response
 
+    @staticmethod
+    def _headers(request: Request) -> dict[str, str]:
+        return {"User-Agent": f"id/{__version__}", **request.headers}
+
     def _read_body(
-        self, raw: http.client.HTTPResponse, url: str, connection: http.client.HTTPConnection
+        self,
+        raw: http.client.HTTPResponse,
+        request: Request,
+        connection: http.client.HTTPConnection,
+        deadline: Deadline,
     ) -> bytes:
+        limit = request.max_bytes
         length = raw.getheader("content-length")
-        if length is not None and is_ascii_number(length) and int(length) > MAX_RESPONSE_BYTES:
+        if length is not None and is_ascii_number(length) and int(length) > limit:
             raise HttpError(
-                f"{_display(url)} announced a {int(length)}-byte response; "
-                f"more than {MAX_RESPONSE_BYTES} is refused"
+                f"{_display(request.url)} announced a {int(length)}-byte response; "
+                f"more than {limit} is refused"
             )
         chunks: list[bytes] = []
         size = 0
         while True:
-            if self._deadline.expired():
+            if deadline.expired():
                 raise socket.timeout(
-                    f"the {self._deadline.total:g} s deadline passed while reading the body"
+                    f"the {deadline.total:g} s deadline passed while reading the body"
                 )
             if connection.sock is not None:
-                connection.sock.settimeout(self._deadline.attempt_timeout())
+                connection.sock.settimeout(deadline.attempt_timeout())
             chunk = raw.read1(_READ_CHUNK)
             if not chunk:
                 if raw.length:
@@ -344,10 +565,9 @@ class HttpClient:
                 raw.close()
                 return b"".join(chunks)
             size += len(chunk)
-            if size > MAX_RESPONSE_BYTES:
+            if size > limit:
                 raise HttpError(
-                    f"{_display(url)} sent more than {MAX_RESPONSE_BYTES} bytes; the rest was "
-                    "not read"
+                    f"{_display(request.url)} sent more than {limit} bytes; the rest was not read"
                 )
             chunks.append(chunk)
 
@@ -356,14 +576,18 @@ class HttpClient:
         if connection is not None:
             connection.close()
 
-    def _connection(self, target: _Target, url: str) -> tuple[http.client.HTTPConnection, str]:
+    def _connection(
+        self, target: _Target, request: Request, deadline: Deadline
+    ) -> tuple[http.client.HTTPConnection, str]:
         """A connection for `target` and the request target to send on it."""
         proxy = self._proxy_for(target)
         existing = self._connections.get(target.origin)
-        request_target = url if proxy is not None and target.scheme == "http" else target.path
+        request_target = (
+            request.url if proxy is not None and target.scheme == "http" else target.path
+        )
         if existing is not None:
             return existing, request_target
-        timeout = self._deadline.attempt_timeout()
+        timeout = deadline.attempt_timeout()
         connection: http.client.HTTPConnection
         if proxy is None:
             if target.scheme == "https":
@@ -382,11 +606,54 @@ class HttpClient:
                 connection.set_tunnel(target.host, target.port, headers=proxy_headers)
             else:
                 connection = http.client.HTTPConnection(proxy_host, proxy_port, timeout=timeout)
+        connection.response_class = _CappedResponse
+        # Not in typeshed, but the documented-in-source hook every HTTPConnection connects by.
+        connection._create_connection = self._connector(  # type: ignore[attr-defined]
+            target if proxy is None else None
+        )
         self._connections[target.origin] = connection
         return connection, request_target
 
+    def _connector(self, target: _Target | None) -> Callable[..., socket.socket]:
+        """`socket.create_connection`, with name resolution bounded in time, the socket handed to
+        the attempt's watchdog, and, for plain HTTP to a trusted name, the peer checked."""
+        check_peer = (
+            target is not None
+            and target.scheme == "http"
+            and _ip(target.host) is None
+            and plain_http_allowed(target.host)
+        )
+
+        def connect(
+            address: tuple[str, int], timeout: float | None = None, source_address: Any = None
+        ) -> socket.socket:
+            host, port = address
+            seconds = timeout if timeout is not None else self._deadline.attempt_timeout()
+            error: OSError | None = None
+            for family, kind, proto, _, sockaddr in _resolve(host, port, seconds):
+                sock = socket.socket(family, kind, proto)
+                if self._watchdog is not None:
+                    self._watchdog.sockets.append(sock)
+                sock.settimeout(seconds)
+                try:
+                    sock.connect(sockaddr)
+                except OSError as exc:
+                    sock.close()
+                    error = exc
+                    continue
+                if check_peer and not _peer_allowed(host, sockaddr[0]):
+                    sock.close()
+                    raise HttpError(
+                        f"{host} resolved to {sockaddr[0]}, which is not a loopback or metadata "
+                        "address: refusing plain HTTP to it"
+                    )
+                return sock
+            raise error or OSError(f"no address for {host}")
+
+        return connect
+
     def _proxy_for(self, target: _Target) -> tuple[str, int, dict[str, str]] | None:
-        if may_carry_credential_over_http(target.host):
+        if plain_http_allowed(target.host):
             return None
         proxy_url = ""
         for name in (f"{target.scheme}_proxy", f"{target.scheme.upper()}_PROXY"):
@@ -425,18 +692,12 @@ class HttpClient:
         )
 
 
-def request_once(
-    method: str,
-    url: str,
-    environ: Mapping[str, str],
-    *,
-    headers: Mapping[str, str] | None = None,
-    body: bytes | None = None,
-) -> Response:
-    """One request, bounded by the deadline `ID_TIMEOUT` in `environ` sets, on a client closed
-    afterwards. Raises `HttpError` (or `AmbientCredentialError` for a bad `ID_TIMEOUT`)."""
-    with HttpClient(Deadline.from_environ(environ), environ) as http:
-        return http.request(method, url, headers=headers, body=body)
+def request_once(request: Request, environ: Mapping[str, str]) -> Response:
+    """Send `request` on a client of its own, bounded by the deadline `ID_TIMEOUT` in `environ`
+    sets, closed afterwards. Raises `HttpError` (or `AmbientCredentialError` for a bad
+    `ID_TIMEOUT`)."""
+    with HttpClient(Deadline.from_environ(environ), environ) as client:
+        return client.send(request)
 
 
 _TLS_CONTEXTS: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
@@ -461,14 +722,28 @@ def tls_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
     return context
 
 
+def _transient(exc: BaseException) -> bool:
+    """Whether another attempt may succeed: not for a certificate or a name that does not
+    resolve, which the next attempt would meet again."""
+    return not isinstance(exc, (ssl.SSLCertVerificationError, socket.gaierror))
+
+
 def _describe_exception(exc: BaseException) -> str:
     if isinstance(exc, HttpError):
         return str(exc)
     if isinstance(exc, socket.timeout):
         return f"timed out ({exc})" if str(exc) and str(exc) != "timed out" else "timed out"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (
+            f"the server's TLS certificate was refused ({exc}): trust its CA with "
+            "SSL_CERT_FILE if it is a private one"
+        )
     if isinstance(exc, ssl.SSLError):
         return f"TLS error: {exc}"
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if isinstance(exc, socket.gaierror):
+        return f"the name does not resolve ({exc.strerror or exc}): check the URL and the DNS"
+    text = summarize(str(exc))
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _parse_retry_after(value: str | None) -> float | None:
@@ -481,12 +756,6 @@ def _parse_retry_after(value: str | None) -> float | None:
 
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
     return max(0.0, when.timestamp() - time.time())
-
-
-def _user_agent() -> str:
-    from . import __version__
-
-    return f"id/{__version__}"

@@ -1,4 +1,6 @@
-"""Turning text from outside (response bodies, a CLI's stderr) into a safe one-line summary."""
+"""Turning text from outside (response bodies, a CLI's output, claims) into a safe one-line
+summary: the secrets registered for a request removed in every form they can take in text, any
+JWT removed, control characters and terminal escape sequences removed, and only then cut short."""
 
 from __future__ import annotations
 
@@ -9,34 +11,71 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 SUMMARY_LENGTH = 300
+#: Secrets shorter than this are not redacted: replacing every "abc" would garble messages, and
+#: no credential a platform issues is that short.
+MIN_SECRET_LENGTH = 4
+REDACTED = "[redacted]"
 
-# A JWT (header.payload.signature, base64url) or a long opaque string that may be a credential.
-_SECRET_LOOKING = re.compile(
-    r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*|[A-Za-z0-9_\-+/=.]{40,}"
+# A JWT (header.payload[.signature], base64url): tokens are redacted whether registered or not.
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*")
+# Terminal escape sequences (CSI ... final byte, OSC ... BEL/ST, and two-byte ESC sequences),
+# then any other C0/C1 control character, and the bidirectional overrides that reorder text.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]|\x9b[0-?]*[ -/]*[@-~]"
 )
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 
 
-def secret_parts(value: str) -> list[str]:
-    """A credential header's value and, for `Scheme credential`, the credential alone."""
-    _scheme, _, credential = value.partition(" ")
-    return [part for part in (value, credential) if len(part) >= 4]
+def secret_forms(secrets: Iterable[str]) -> tuple[str, ...]:
+    """Every form in which the `secrets` can appear in text, longest first: as given, the
+    credential of a `Scheme credential` value, JSON-escaped (with `\\/` too), URL-encoded."""
+    import json
+    from urllib.parse import quote, quote_plus
+
+    forms: set[str] = set()
+    for secret in secrets:
+        _scheme, _, credential = secret.partition(" ")
+        for value in (secret, credential):
+            if len(value) < MIN_SECRET_LENGTH:
+                continue
+            escaped = json.dumps(value)[1:-1]
+            forms.update(
+                (
+                    value,
+                    escaped,
+                    escaped.replace("/", "\\/"),
+                    quote(value, safe=""),
+                    quote_plus(value),
+                )
+            )
+    return tuple(sorted(forms, key=len, reverse=True))
 
 
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with the `secrets` given, and anything that looks like a token or long secret,
-    replaced by `[redacted]`."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "[redacted]")
-    return _SECRET_LOOKING.sub("[redacted]", text)
+def redact(text: str, secrets: Iterable[str] = (), *, prepared: bool = False) -> str:
+    """`text` with the `secrets` (in every form, or as given when `prepared` by `secret_forms`)
+    and any JWT replaced by `[redacted]`."""
+    for form in secrets if prepared else secret_forms(secrets):
+        text = text.replace(form, REDACTED)
+    return _JWT.sub(REDACTED, text)
 
 
-def summarize(data: bytes | str, limit: int = SUMMARY_LENGTH, secrets: Iterable[str] = ()) -> str:
-    """One printable line of at most `limit` characters, with `secrets` and secret-looking
-    strings redacted."""
+def printable(text: str) -> str:
+    """`text` without terminal escape sequences or control characters (each run becomes a space),
+    so that text from outside cannot move the cursor, recolour or forge lines of output."""
+    return _UNPRINTABLE.sub(" ", _ESCAPES.sub("", text))
+
+
+def summarize(
+    data: bytes | str,
+    limit: int = SUMMARY_LENGTH,
+    secrets: Iterable[str] = (),
+    *,
+    prepared: bool = False,
+) -> str:
+    """One printable line of at most `limit` characters, with `secrets` and JWTs redacted first
+    (a secret cut by the limit would no longer match)."""
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
-    text = text[: limit * 8]
-    line = " ".join(_UNPRINTABLE.sub(" ", redact(text, secrets)).split())
+    line = " ".join(printable(redact(text, secrets, prepared=prepared)).split())
     if len(line) > limit:
         line = line[: limit - 1] + "…"
     return line

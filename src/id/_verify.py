@@ -82,12 +82,14 @@ class Verifier:
         self.fetches = 0
 
     def _get(self, url: str, what: str) -> Response:
-        from ._http import request_once
+        from ._http import Request, request_once
 
         self.fetches += 1
         try:
+            # tls_required: every hop, redirects included, must be HTTPS (or loopback).
             response = request_once(
-                "GET", url, self._environ, headers={"Accept": "application/json"}
+                Request("GET", url, headers={"Accept": "application/json"}, tls_required=True),
+                self._environ,
             )
         except IdentityError as exc:
             raise VerificationError(f"cannot fetch the {what} of {self.issuer}: {exc}") from None

@@ -10,7 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from id import AmbientCredentialError, IdentityError, IdentityToken
-from id._http import HttpError, Response, _parse_retry_after
+from id._http import HttpError, Request, Response, _parse_retry_after
 from id._redact import SUMMARY_LENGTH, summarize
 from id._verify import MAX_CACHE_SECONDS, cache_seconds
 from id.providers import Skipped
@@ -30,7 +30,7 @@ statuses = st.sampled_from([200, 200, 201, 204, 400, 401, 403, 404, 429, 500, 50
 
 
 def response(status: int, body: bytes) -> Response:
-    return Response("https://example.invalid/token", status, "", {}, body)
+    return Response(Request("GET", "https://example.invalid/token"), status, "", {}, body)
 
 
 @given(

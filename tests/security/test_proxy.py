@@ -16,7 +16,7 @@ import trustme
 
 from id import detect_credential
 from id._deadline import Deadline
-from id._http import HttpClient
+from id._http import HttpClient, Request
 from id.testing import GitHubActions, LoopbackServer, Reply
 from tests.helpers import claims, job_environ
 
@@ -103,7 +103,7 @@ def test_https_goes_through_the_connect_proxy(
         port = server.url.rsplit(":", 1)[1]
         environ = {"HTTPS_PROXY": proxy_url, "SSL_CERT_FILE": ca_file}
         with HttpClient(Deadline(20), environ) as http:
-            response = http.request("GET", f"https://{HOST}:{port}/")
+            response = http.send(Request("GET", f"https://{HOST}:{port}/"))
         assert response.text() == "through"
         time.sleep(0.2)  # the proxy writes its access log when the tunnel closes
         assert connects_through(log, int(port)), log.read_text()
@@ -123,7 +123,7 @@ def test_no_proxy_goes_direct(proxy: tuple[str, Path], ca_file: str, authority: 
             "SSL_CERT_FILE": ca_file,
         }
         with HttpClient(Deadline(20), environ) as http:
-            assert http.request("GET", f"https://{HOST}:{port}/").text() == "direct"
+            assert http.send(Request("GET", f"https://{HOST}:{port}/")).text() == "direct"
         assert not connects_through(log, int(port))
     finally:
         server.stop()

@@ -6,7 +6,7 @@ from .._errors import AmbientCredentialError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
     from .._http import Response
     from ._base import Context
@@ -28,18 +28,19 @@ def token_from_cli(
     title: str,
     command: str,
     *,
-    secrets: Iterable[str] = (),
     fix: str = "",
 ) -> str:
     """Run an agent CLI (bounded, no shell); what it prints is the token. A failure names
     `command` and quotes what it printed on stderr and on stdout (buildkite-agent writes its
-    reason to stdout), bounded and with `secrets` redacted, then the `fix`."""
+    reason to stdout), bounded and with the context's secrets redacted, then the `fix`."""
     from .. import _subprocess
     from .._redact import summarize
 
     result = _subprocess.run(argv, deadline=context.deadline, environ=context.environ)
     if result.returncode != 0:
-        printed = [summarize(stream, secrets=secrets) for stream in (result.stderr, result.stdout)]
+        printed = [
+            summarize(stream, secrets=context.secrets) for stream in (result.stderr, result.stdout)
+        ]
         detail = " / ".join(text for text in printed if text) or "no error printed"
         raise AmbientCredentialError(
             f"{title}: {command} failed (exit status {result.returncode}): {detail}{fix}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 
 from .._deadline import Deadline
+from .._errors import AmbientCredentialError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,17 +47,20 @@ class Skipped(Exception):  # noqa: N818 - it is an outcome, not an error
 
 
 class Context:
-    """What a provider may use while fetching: the environment, the deadline and one HTTP client.
+    """What a provider may use while fetching: the environment, the deadline, one HTTP client,
+    and the secrets met so far (redacted from every message that leaves the provider).
 
     The client is made on first use, so providers that never touch the network import nothing
     from `http.client` or `ssl`.
     """
 
-    __slots__ = ("_http", "deadline", "environ")
+    __slots__ = ("_http", "deadline", "environ", "secrets", "title")
 
-    def __init__(self, environ: Mapping[str, str], deadline: Deadline) -> None:
+    def __init__(self, environ: Mapping[str, str], deadline: Deadline, title: str = "id") -> None:
         self.environ = environ
         self.deadline = deadline
+        self.title = title
+        self.secrets: list[str] = []
         self._http: HttpClient | None = None
 
     @property
@@ -67,6 +71,38 @@ class Context:
 
             self._http = HttpClient(self.deadline, self.environ)
         return self._http
+
+    def secret(self, variable: str) -> str:
+        """The credential in `variable` (stripped; "" when unset), registered as a secret before
+        any request is made. One that cannot go into an HTTP header (a line break, a control
+        character) is an error naming the variable, never quoting the value."""
+        from .._values import header_value_problem
+
+        value = self.environ.get(variable, "").strip()
+        if not value:
+            return ""
+        self.secrets.append(value)
+        problem = header_value_problem(value)
+        if problem is not None:
+            raise AmbientCredentialError(
+                f"{self.title}: {variable} {problem}, so it is not a usable credential: check "
+                "how the variable is set (its value is not shown)"
+            )
+        return value
+
+    def url(self, variable: str) -> str:
+        """The URL in `variable` ("" when unset); one that cannot be requested is an error naming
+        the variable."""
+        from .._values import url_problem
+
+        value = self.environ.get(variable, "").strip()
+        problem = url_problem(value) if value else None
+        if problem is not None:
+            raise AmbientCredentialError(
+                f"{self.title}: {variable} {problem}, so it is not a usable URL: check how the "
+                "variable is set"
+            )
+        return value
 
     def close(self) -> None:
         """Release the HTTP client's connections, if one was made."""

@@ -6,7 +6,6 @@ that resource), not an OpenID Connect ID token.
 
 from __future__ import annotations
 
-from .._deadline import Deadline
 from .._errors import AmbientCredentialError
 from ._base import Context, Provider
 
@@ -38,28 +37,30 @@ class AzureManagedIdentity(Provider):
         """An access token for the resource `audience`."""
         from urllib.parse import urlencode
 
-        from .._http import HttpClient
+        from .._http import Request
 
         environ = context.environ
         if environ.get("IDENTITY_ENDPOINT") and environ.get("IDENTITY_HEADER"):
             where = "the App Service identity endpoint"
             query = urlencode({"resource": audience, "api-version": "2019-08-01"})
-            response = context.http.request(
+            header = context.secret("IDENTITY_HEADER")
+            request = Request(
                 "GET",
-                f"{environ['IDENTITY_ENDPOINT']}?{query}",
-                credential_headers={"X-IDENTITY-HEADER": environ["IDENTITY_HEADER"]},
+                f"{context.url('IDENTITY_ENDPOINT')}?{query}",
+                headers={"X-IDENTITY-HEADER": header},
+                secrets=[header],
             )
         else:
             where = "IMDS"
             base = environ.get(IMDS_VARIABLE) or DEFAULT_IMDS
             query = urlencode({"api-version": "2018-02-01", "resource": audience})
-            probe = Deadline(min(IMDS_PROBE_SECONDS, context.deadline.remaining()))
-            with HttpClient(probe, environ) as http:
-                response = http.request(
-                    "GET",
-                    f"{base}/metadata/identity/oauth2/token?{query}",
-                    headers={"Metadata": "true"},
-                )
+            request = Request(
+                "GET",
+                f"{base}/metadata/identity/oauth2/token?{query}",
+                headers={"Metadata": "true"},
+                seconds=IMDS_PROBE_SECONDS,
+            )
+        response = context.http.send(request)
         if response.status != 200:
             raise AmbientCredentialError(
                 f"{self.title}: {where} answered {response.describe()}: is a managed identity "

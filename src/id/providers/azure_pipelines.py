@@ -31,8 +31,8 @@ class AzurePipelines(Provider):
                 "audience (Entra ID exchanges it for the service connection's credentials)"
             )
         environ = context.environ
-        uri = environ.get("SYSTEM_OIDCREQUESTURI", "")
-        access_token = environ.get("SYSTEM_ACCESSTOKEN", "")
+        uri = context.url("SYSTEM_OIDCREQUESTURI")
+        access_token = context.secret("SYSTEM_ACCESSTOKEN")
         connection = next((environ[v] for v in CONNECTION_VARIABLES if environ.get(v)), "")
         if not uri:
             raise AmbientCredentialError(f"{self.title}: SYSTEM_OIDCREQUESTURI is not set")
@@ -49,11 +49,19 @@ class AzurePipelines(Provider):
             )
         separator = "&" if "?" in uri else "?"
         url = uri + separator + urlencode({"api-version": "7.1", "serviceConnectionId": connection})
-        response = context.http.request(
-            "POST",
-            url,
-            headers={"Content-Type": "application/json", "X-TFS-FedAuthRedirect": "Suppress"},
-            credential_headers={"Authorization": f"Bearer {access_token}"},
-            body=b"",
+        from .._http import Request
+
+        response = context.http.send(
+            Request(
+                "POST",
+                url,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-TFS-FedAuthRedirect": "Suppress",
+                    "Authorization": f"Bearer {access_token}",
+                },
+                body=b"",
+                secrets=[access_token],
+            )
         )
         return token_field(response, "oidcToken", self.title, "the OIDC request URI")

@@ -19,15 +19,24 @@ class Bitrise(Provider):
         """POST `{"aud": AUD, "sub": ""}`; the answer is `{"id_token": "<jwt>", ...}`."""
         import json
 
-        build_url = context.environ["BITRISE_BUILD_URL"]
-        api_token = context.environ.get("BITRISE_BUILD_API_TOKEN", "")
+        from .._http import Request
+
+        build_url = context.url("BITRISE_BUILD_URL")
+        api_token = context.secret("BITRISE_BUILD_API_TOKEN")
         if not api_token:
             raise AmbientCredentialError(f"{self.title}: BITRISE_BUILD_API_TOKEN is not set")
-        response = context.http.request(
-            "POST",
-            build_url.rstrip("/") + "/id_token.json",
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-            credential_headers={"Authorization": api_token, "BUILD_API_TOKEN": api_token},
-            body=json.dumps({"aud": audience, "sub": ""}).encode(),
+        response = context.http.send(
+            Request(
+                "POST",
+                build_url.rstrip("/") + "/id_token.json",
+                headers={
+                    "Content-Type": "application/json",
+                    "Accept": "application/json",
+                    "Authorization": api_token,
+                    "BUILD_API_TOKEN": api_token,
+                },
+                body=json.dumps({"aud": audience, "sub": ""}).encode(),
+                secrets=[api_token],
+            )
         )
         return token_field(response, "id_token", self.title, "the token endpoint")

@@ -19,18 +19,22 @@ class Codefresh(Provider):
         """GET the request URL with the audience; the answer is `{"id_token": "<jwt>"}`."""
         from .github import with_audience
 
-        url = context.environ.get("CF_OIDC_REQUEST_URL", "")
-        request_token = context.environ.get("CF_OIDC_REQUEST_TOKEN", "")
+        url = context.url("CF_OIDC_REQUEST_URL")
+        request_token = context.secret("CF_OIDC_REQUEST_TOKEN")
         if not url or not request_token:
             raise AmbientCredentialError(
                 f"{self.title}: CF_OIDC_REQUEST_URL and CF_OIDC_REQUEST_TOKEN must both be set: "
                 "OIDC tokens need a Codefresh account with OIDC enabled"
             )
-        response = context.http.request(
-            "GET",
-            with_audience(url, audience),
-            headers={"Accept": "application/json"},
-            # Codefresh takes the token itself, without a "Bearer" scheme.
-            credential_headers={"Authorization": request_token},
+        from .._http import Request
+
+        response = context.http.send(
+            Request(
+                "GET",
+                with_audience(url, audience),
+                # Codefresh takes the token itself, without a "Bearer" scheme.
+                headers={"Accept": "application/json", "Authorization": request_token},
+                secrets=[request_token],
+            )
         )
         return token_field(response, "id_token", self.title, "the token endpoint")

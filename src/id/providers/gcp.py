@@ -100,13 +100,13 @@ class GoogleCloud(Provider):
             return self._impersonated(audience, account, context)
         from urllib.parse import urlencode
 
-        from .._http import HttpError
+        from .._http import HttpError, Request
 
         host = metadata_host(context.environ)
         query = urlencode({"audience": audience, "format": "full"})
         url = f"http://{host}{_ACCOUNT_PATH}/identity?{query}"
         try:
-            response = context.http.request("GET", url, headers=_FLAVOR)
+            response = context.http.send(Request("GET", url, headers=_FLAVOR))
         except HttpError as exc:
             raise Skipped(f"the metadata server at {host} gave no answer: {exc}") from None
         return token_from_identity_answer(response)
@@ -115,12 +115,14 @@ class GoogleCloud(Provider):
         import json
         from urllib.parse import quote
 
+        from .._http import Request
+
         http = context.http
         from urllib.parse import urlencode
 
         scopes = urlencode({"scopes": CLOUD_PLATFORM_SCOPE})
         token_url = f"http://{metadata_host(context.environ)}{_ACCOUNT_PATH}/token?{scopes}"
-        response = http.request("GET", token_url, headers=_FLAVOR)
+        response = http.send(Request("GET", token_url, headers=_FLAVOR))
         if response.status != 200:
             raise AmbientCredentialError(
                 f"{self.title}: cannot get an access token from the metadata server to act as "
@@ -131,17 +133,23 @@ class GoogleCloud(Provider):
             raise AmbientCredentialError(
                 f"{self.title}: the metadata server's access-token answer has no access_token"
             )
+        context.secrets.append(access_token)
         endpoint = context.environ.get(IAM_ENDPOINT_VARIABLE) or DEFAULT_IAM_ENDPOINT
         url = (
             f"{endpoint.rstrip('/')}/v1/projects/-/serviceAccounts/"
             f"{quote(account, safe='@')}:generateIdToken"
         )
-        response = http.request(
-            "POST",
-            url,
-            headers={"Content-Type": "application/json"},
-            credential_headers={"Authorization": f"Bearer {access_token}"},
-            body=json.dumps({"audience": audience, "includeEmail": True}).encode(),
+        response = http.send(
+            Request(
+                "POST",
+                url,
+                headers={
+                    "Content-Type": "application/json",
+                    "Authorization": f"Bearer {access_token}",
+                },
+                body=json.dumps({"audience": audience, "includeEmail": True}).encode(),
+                secrets=[access_token],
+            )
         )
         if response.status == 403:
             raise AmbientCredentialError(

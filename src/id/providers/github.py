@@ -48,8 +48,8 @@ class GitHubActions(Provider):
         # wording of the messages depends on it.
         forgejo = is_set(environ.get("FORGEJO_ACTIONS"))
         title = "Forgejo Actions" if forgejo else self.title
-        url = environ.get(REQUEST_URL, "")
-        request_token = environ.get(REQUEST_TOKEN, "")
+        url = context.url(REQUEST_URL)
+        request_token = context.secret(REQUEST_TOKEN)
         if not url or not request_token:
             missing = " and ".join(
                 n for n, v in ((REQUEST_URL, url), (REQUEST_TOKEN, request_token)) if not v
@@ -64,12 +64,16 @@ class GitHubActions(Provider):
             raise GitHubOidcPermissionCredentialError(
                 f"{title}: this job may not request OIDC tokens ({missing} not set): {fix}"
             )
-        response = context.http.request(
-            "GET",
-            with_audience(url, audience),
-            headers={"Accept": "application/json"},
-            # Lower-case "bearer" as PyPI's id sends it; GitHub accepts either.
-            credential_headers={"Authorization": f"bearer {request_token}"},
+        from .._http import Request
+
+        response = context.http.send(
+            Request(
+                "GET",
+                with_audience(url, audience),
+                # Lower-case "bearer" as PyPI's id sends it; GitHub accepts either.
+                headers={"Accept": "application/json", "Authorization": f"bearer {request_token}"},
+                secrets=[request_token],
+            )
         )
         if response.status in (401, 403):
             # Not GitHubOidcPermissionCredentialError: the job has the permission (it got the

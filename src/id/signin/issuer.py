@@ -19,6 +19,9 @@ WELL_KNOWN_ISSUERS: Mapping[str, tuple[str, str]] = {
     "sigstore-staging": ("https://oauth2.sigstage.dev/auth", "sigstore"),
 }
 
+# Form fields that are credentials: whoever holds them can finish the sign-in.
+SECRET_FIELDS = frozenset({"code", "code_verifier", "client_secret", "device_code"})
+
 # The endpoints each flow needs from the discovery document.
 FLOW_ENDPOINTS: Mapping[str, tuple[str, ...]] = {
     "browser": ("authorization_endpoint", "token_endpoint"),
@@ -90,11 +93,12 @@ class Issuer:
 
     def get_json(self, url: str, what: str) -> dict[str, Any]:
         """GET `url` and return its JSON object, or raise `SignInError` saying why not."""
-        from .._http import request_once
+        from .._http import Request, request_once
 
         try:
             response = request_once(
-                "GET", url, self.environ, headers={"Accept": "application/json"}
+                Request("GET", url, headers={"Accept": "application/json"}, tls_required=True),
+                self.environ,
             )
             answer = response.json_object() if response.status == 200 else None
         except IdentityError as exc:
@@ -106,21 +110,29 @@ class Issuer:
     def post_form(self, url: str, form: Mapping[str, str], what: str) -> tuple[int, dict[str, Any]]:
         """POST `form` to `url`; the status and the JSON object answered.
 
-        The form may hold a code, a verifier or a client secret, so `url` must come from
-        `endpoint()`, which accepts only https:// (or loopback) URLs.
+        The form's code, verifier, device code and client secret are the request's secrets: the
+        HTTP client sends them over TLS only (plain HTTP only to loopback), never to another
+        origin after a redirect, and redacts them from every message.
         """
         from urllib.parse import urlencode
 
-        from .._http import request_once
+        from .._http import Request, request_once
 
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": "application/json",
         }
+        secrets = [value for name, value in form.items() if name in SECRET_FIELDS and value]
+        request = Request(
+            "POST",
+            url,
+            headers=headers,
+            body=urlencode(form).encode(),
+            secrets=secrets,
+            tls_required=True,
+        )
         try:
-            response = request_once(
-                "POST", url, self.environ, headers=headers, body=urlencode(form).encode()
-            )
+            response = request_once(request, self.environ)
             return response.status, response.json_object()
         except IdentityError as exc:
             raise SignInError(f"the {what} failed: {exc}") from None

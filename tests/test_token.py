@@ -169,7 +169,24 @@ def test_non_finite_times_are_refused() -> None:
     raw = unsigned(timed_claims()).split(".")
     payload = base64.urlsafe_b64encode(b'{"iss":"i","sub":"s","aud":"a","iat":1,"exp":NaN}')
     raw[1] = payload.rstrip(b"=").decode()
-    with pytest.raises(MalformedTokenError, match="'exp' claim must be a number"):
+    with pytest.raises(MalformedTokenError, match="'exp' claim is not a time"):
+        IdentityToken(".".join(raw))
+
+
+@pytest.mark.parametrize("exp", ["1e400", str(10**400), "-5", "1e18"])
+def test_huge_or_negative_times_are_malformed_not_overflow(exp: str) -> None:
+    raw = unsigned(timed_claims()).split(".")
+    payload = f'{{"iss":"i","sub":"s","aud":"a","iat":1,"exp":{exp}}}'.encode()
+    raw[1] = base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
+    with pytest.raises(MalformedTokenError, match="'exp' claim is not a time"):
+        IdentityToken(".".join(raw))
+
+
+def test_deeply_nested_json_is_malformed_not_recursion_error() -> None:
+    raw = unsigned(timed_claims()).split(".")
+    payload = b'{"iss":"i","x":' + b"[" * 20000 + b"]" * 20000 + b"}"  # within the size cap
+    raw[1] = base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
+    with pytest.raises(MalformedTokenError, match="not JSON"):
         IdentityToken(".".join(raw))
 
 

@@ -15,7 +15,8 @@ from . import __version__
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
+    from typing import Any
 
 AUDIENCE_VARIABLE = "ID_OIDC_AUDIENCE"
 CLIENT_SECRET_VARIABLE = "ID_OIDC_CLIENT_SECRET"  # noqa: S105 - a variable's name
@@ -25,6 +26,10 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_NOT_DETECTED = 3
 EXIT_INVALID = 4
+
+
+class UsageError(Exception):
+    """The command line cannot be carried out as given (exit status 2, with the message)."""
 
 
 class Arguments:
@@ -257,6 +262,8 @@ def _configure_logging(verbosity: int) -> None:
     import logging
 
     logging.basicConfig(format="%(name)s: %(levelname)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_redacting_filter(logging, os.environ))
     package_logger = logging.getLogger("id")
     if level:
         try:
@@ -269,11 +276,44 @@ def _configure_logging(verbosity: int) -> None:
         logging.getLogger().setLevel(logging.DEBUG)
 
 
+# Variables whose values are credentials, by the names platforms and SDKs give them; paths and
+# URLs to them are not.
+_SECRET_NAME = r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|ACCESS_KEY|API_KEY|_KEY$"  # noqa: S105
+_NOT_SECRET_NAME = r"_(FILE|PATH|DIR|URL|URI|ENDPOINT|ID|NAME)$"  # noqa: S105
+
+
+def _redacting_filter(logging: Any, environ: Mapping[str, str]) -> Any:
+    """A logging filter that removes, from every record of every logger (`-vv` turns on other
+    libraries' debug logs, such as botocore's, which print request headers), the credentials in
+    this process's environment and anything token-like."""
+    import re
+
+    from ._redact import redact, secret_forms
+
+    forms = secret_forms(
+        value
+        for name, value in environ.items()
+        if len(value) >= 8
+        and re.search(_SECRET_NAME, name.upper())
+        and not re.search(_NOT_SECRET_NAME, name.upper())
+    )
+
+    class Redacting(logging.Filter):  # type: ignore[misc]
+        def filter(self, record: Any) -> bool:
+            record.msg = redact(record.getMessage(), forms, prepared=True)
+            record.args = None
+            return True
+
+    return Redacting()
+
+
 def _fail(message: str, verbosity: int) -> None:
     if verbosity:
         import traceback
 
-        traceback.print_exc()
+        from ._redact import redact
+
+        sys.stderr.write(redact(traceback.format_exc()))
     print(f"id: error: {message}", file=sys.stderr)
 
 
@@ -358,10 +398,17 @@ def _render(args: Arguments, raw: str, audience: str) -> str:
         return _views.show(token)
     issuer = args.issuer or token.issuer
     if args.issuer is None:
-        print(
-            f"id: verifying against the token's own issuer {issuer}; pass --issuer to pin it",
-            file=sys.stderr,
-        )
+        from ._redact import escaped
+        from ._verify import PUBLIC_ISSUERS
+
+        if issuer not in PUBLIC_ISSUERS:
+            # Fetching keys from whatever URL a pasted token names would let the token choose
+            # which server this machine talks to.
+            raise UsageError(
+                f"the token names the issuer {escaped(issuer)!r}, which is not a well-known "
+                "public issuer: pass --issuer URL to say which issuer to trust"
+            )
+        print(f"id: verifying against the public issuer {issuer}", file=sys.stderr)
     return _views.verified(token.verify(audience=audience, issuer=issuer))
 
 
@@ -390,27 +437,37 @@ def run(argv: Sequence[str] | None = None) -> int:
         _parser().error(f"give {what} or set {AUDIENCE_VARIABLE}")
     _configure_logging(args.verbose)
 
-    from ._errors import ExpiredIdentity, IdentityError, VerificationError
-
     try:
         raw = _obtain(args, audience)
         if raw is None:
             return _not_detected()
         sys.stdout.write(_render(args, raw, audience))
-    except IdentityError as exc:
-        _fail(str(exc), args.verbose)
-        return EXIT_INVALID if isinstance(exc, (ExpiredIdentity, VerificationError)) else EXIT_ERROR
-    except KeyboardInterrupt:
+    except (Exception, KeyboardInterrupt) as exc:
+        return _failure(exc, args.verbose)
+    return EXIT_OK
+
+
+def _failure(exc: BaseException, verbosity: int) -> int:
+    """Say what went wrong on one line (a traceback too with -v) and give the exit status."""
+    from ._errors import ExpiredIdentity, IdentityError, VerificationError
+    from ._redact import summarize
+
+    if isinstance(exc, KeyboardInterrupt):
         print("id: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug must still end in one readable line
-        _fail(
-            f"unexpected {type(exc).__name__}: {exc} (run with -v for a traceback; "
-            "please report it)",
-            args.verbose,
-        )
-        return EXIT_ERROR
-    return EXIT_OK
+    if isinstance(exc, UsageError):
+        _fail(str(exc), 0)
+        return EXIT_USAGE
+    if isinstance(exc, IdentityError):
+        _fail(str(exc), verbosity)
+        return EXIT_INVALID if isinstance(exc, (ExpiredIdentity, VerificationError)) else EXIT_ERROR
+    # A bug must still end in one readable line, without what the exception may quote.
+    _fail(
+        f"unexpected {type(exc).__name__}: {summarize(str(exc))} (run with -v for a traceback; "
+        "please report it)",
+        verbosity,
+    )
+    return EXIT_ERROR
 
 
 def main() -> None:

@@ -44,7 +44,8 @@ def _json_object_text(segment: str, part: str) -> tuple[str, dict[str, Any]]:
         raise MalformedTokenError(f"the JWT's {part} is not UTF-8") from None
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: JSON nested deeper than the interpreter's stack.
         raise MalformedTokenError(f"the JWT's {part} is not JSON") from None
     if not isinstance(value, dict):
         raise MalformedTokenError(

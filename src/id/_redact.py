@@ -24,6 +24,7 @@ _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]|\x9b[0-?]*[ -/]*[@-~]"
 )
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def secret_forms(secrets: Iterable[str]) -> tuple[str, ...]:
@@ -63,6 +64,19 @@ def printable(text: str) -> str:
     """`text` without terminal escape sequences or control characters (each run becomes a space),
     so that text from outside cannot move the cursor, recolour or forge lines of output."""
     return _UNPRINTABLE.sub(" ", _ESCAPES.sub("", text))
+
+
+def escaped(text: str) -> str:
+    """`text` with every control character, escape and bidirectional override written as an
+    escape (`\\n`, `\\x1b`), for output that shows a value as it is, on one line."""
+
+    def escape(match: re.Match[str]) -> str:
+        return "".join(
+            {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or f"\\u{ord(c):04x}"
+            for c in match.group()
+        )
+
+    return _CONTROL.sub(escape, text)
 
 
 def summarize(

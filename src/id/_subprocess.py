@@ -41,14 +41,19 @@ def which(program: str, environ: Mapping[str, str]) -> str | None:
 
 def _drain(stream: IO[bytes], sink: bytearray) -> None:
     # Keep reading past the cap so the child never blocks on a full pipe; keep only the start.
+    # os.read returns what is there: a buffered read(n) would wait for n bytes or the end of the
+    # pipe, which a grandchild holding the pipe open delays past the command's own exit.
+    fd = stream.fileno()
     while True:
-        chunk = stream.read(65536)
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
         if not chunk:
             break
         room = MAX_OUTPUT_BYTES + 1 - len(sink)
         if room > 0:
             sink += chunk[:room]
-    stream.close()
 
 
 def run(argv: Sequence[str], *, deadline: Deadline, environ: Mapping[str, str]) -> Completed:
@@ -86,6 +91,9 @@ def run(argv: Sequence[str], *, deadline: Deadline, environ: Mapping[str, str]) 
     finally:
         for reader in readers:
             reader.join(_PIPE_GRACE)
+        # What a grandchild still writes is not the command's answer: stop reading.
+        process.stdout.close()
+        process.stderr.close()
     if len(out) > MAX_OUTPUT_BYTES or len(err) > MAX_OUTPUT_BYTES:
         raise CommandError(
             f"{os.path.basename(argv[0])} printed more than {MAX_OUTPUT_BYTES} bytes; refused"

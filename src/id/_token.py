@@ -89,17 +89,27 @@ def _platform(claims: Mapping[str, Any]) -> Platform | None:
     return None
 
 
+# 9999-12-31T23:59:59Z: the last second a datetime can hold.
+MAX_TIMESTAMP = 253402300799.0
+
+
 def _number(claims: Mapping[str, Any], name: str, *, required: bool) -> float | None:
     value = claims.get(name)
     if value is None and not required:
         return None
     if value is None:
         raise MalformedTokenError(f"the token has no {name!r} claim")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise MalformedTokenError(
             f"the token's {name!r} claim must be a number of seconds, not {type(value).__name__}"
         )
-    return float(value)
+    try:
+        seconds = float(value)
+    except OverflowError:
+        seconds = math.inf
+    if not math.isfinite(seconds) or not 0 <= seconds <= MAX_TIMESTAMP:
+        raise MalformedTokenError(f"the token's {name!r} claim is not a time between 1970 and 9999")
+    return seconds
 
 
 def _string(claims: Mapping[str, Any], name: str) -> str:

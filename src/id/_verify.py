@@ -22,8 +22,24 @@ if TYPE_CHECKING:
 #: Signature algorithms accepted. Never `none`, never HMAC (a public key is no secret).
 ALGORITHMS = ("RS256", "RS384", "RS512", "ES256", "ES384", "PS256", "EdDSA")
 DEFAULT_CACHE_SECONDS = 300.0
+#: A token whose `kid` is unknown refreshes the keys (the issuer may have rotated them), but at
+#: most this often per issuer: a flood of tokens with made-up kids must not become a flood of
+#: fetches.
+MIN_REFRESH_SECONDS = 60.0
 MAX_CACHE_SECONDS = 86400.0
 _REQUIRED_CLAIMS = ["iss", "sub", "aud", "iat", "exp"]
+#: Issuers whose keys `python -m id --verify` fetches without `--issuer`: public services with
+#: one issuer URL for everyone. Any other `iss` in a pasted token could point anywhere (a server
+#: on the user's network), so it must be named to be trusted.
+PUBLIC_ISSUERS = frozenset(
+    {
+        "https://token.actions.githubusercontent.com",  # GitHub Actions
+        "https://gitlab.com",  # GitLab.com
+        "https://accounts.google.com",  # Google
+        "https://agent.buildkite.com",  # Buildkite
+        "https://oauth2.sigstore.dev/auth",  # Sigstore's public-good instance
+    }
+)
 
 
 def cache_seconds(headers: Mapping[str, str]) -> float:
@@ -75,16 +91,17 @@ class Verifier:
         _check_url(issuer, "issuer")
         self.issuer = issuer
         self._environ = os.environ if environ is None else environ
+        # Guards the key state only: never held across network I/O.
         self._lock = threading.Lock()
         self._keys: dict[str, Any] = {}
         self._parsed: dict[tuple[str | None, str], Any] = {}
         self._keys_expire = 0.0
-        self.fetches = 0
+        # When an unknown kid last refreshed the keys.
+        self._last_unknown_refresh = -MIN_REFRESH_SECONDS
 
     def _get(self, url: str, what: str) -> Response:
         from ._http import Request, request_once
 
-        self.fetches += 1
         try:
             # tls_required: every hop, redirects included, must be HTTPS (or loopback).
             response = request_once(
@@ -105,7 +122,8 @@ class Verifier:
         except IdentityError as exc:
             raise VerificationError(f"the {what} of {self.issuer} is unusable: {exc}") from None
 
-    def _refresh(self) -> None:
+    def _fetch_keys(self) -> tuple[dict[str, Any], float]:
+        """The issuer's usable signing keys by kid, and until when they may be used."""
         jwt = _require_pyjwt()
         url = self.issuer.rstrip("/") + "/.well-known/openid-configuration"
         response = self._get(url, "discovery document")
@@ -133,24 +151,37 @@ class Verifier:
             except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError):
                 continue
             usable[str(jwk.get("kid", f"#{index}"))] = jwk
-        self._keys = usable
-        self._parsed = {}
-        self._keys_expire = time.monotonic() + cache_seconds(response.headers)
+        return usable, time.monotonic() + cache_seconds(response.headers)
+
+    def _current_keys(self, *, unknown_kid: bool = False) -> dict[str, Any]:
+        """The keys, fetched again when they expired, or for an unknown kid unless another
+        unknown kid did so less than `MIN_REFRESH_SECONDS` ago. The fetch runs without the lock
+        held."""
+        with self._lock:
+            now = time.monotonic()
+            if now < self._keys_expire:
+                if not unknown_kid or now - self._last_unknown_refresh < MIN_REFRESH_SECONDS:
+                    return self._keys
+                self._last_unknown_refresh = now
+        keys, expire = self._fetch_keys()
+        with self._lock:
+            self._keys, self._parsed, self._keys_expire = keys, {}, expire
+        return keys
 
     def _key(self, kid: str | None, algorithm: str) -> Any:
         jwt = _require_pyjwt()
+        keys = self._current_keys()
         with self._lock:
-            if time.monotonic() >= self._keys_expire:
-                self._refresh()
             parsed = self._parsed.get((kid, algorithm))
-            if parsed is not None:
-                return parsed
-            jwk = self._find(kid)
-            if jwk is None:
-                self._refresh()  # the issuer may have rotated its keys: look once more
-                jwk = self._find(kid)
+        if parsed is not None:
+            return parsed
+        jwk = _find(keys, kid)
         if jwk is None:
-            known = ", ".join(sorted(self._keys)) or "none"
+            # The issuer may have rotated its keys: look once more, if not looked just now.
+            keys = self._current_keys(unknown_kid=True)
+            jwk = _find(keys, kid)
+        if jwk is None:
+            known = ", ".join(sorted(keys)) or "none"
             raise VerificationError(
                 f"{self.issuer} publishes no key with kid {kid!r} (its keys: {known})"
             )
@@ -167,15 +198,6 @@ class Verifier:
         with self._lock:
             self._parsed[(kid, algorithm)] = key
         return key
-
-    def _find(self, kid: str | None) -> dict[str, Any] | None:
-        if kid is not None:
-            found: dict[str, Any] | None = self._keys.get(kid)
-            return found
-        if len(self._keys) == 1:
-            only: dict[str, Any] = next(iter(self._keys.values()))
-            return only
-        return None
 
     def verify(self, token: str, *, audience: str | Sequence[str], leeway: float) -> dict[str, Any]:
         """Verify `token` (see `IdentityToken.verify`) and return its claims."""
@@ -220,6 +242,17 @@ class Verifier:
         except jwt.PyJWTError as exc:
             raise VerificationError(f"the token does not verify: {exc}") from None
         return claims
+
+
+def _find(keys: Mapping[str, Any], kid: str | None) -> dict[str, Any] | None:
+    """The key named `kid`; without a kid, the only key, if there is one."""
+    if kid is not None:
+        found: dict[str, Any] | None = keys.get(kid)
+        return found
+    if len(keys) == 1:
+        only: dict[str, Any] = next(iter(keys.values()))
+        return only
+    return None
 
 
 def _default_algorithm(jwk: Mapping[str, Any]) -> str:

@@ -36,11 +36,20 @@ def relative(when: float, now: float | None = None) -> str:
 
 
 def decoded(raw: str) -> str:
-    """The header and payload JSON as they are in the token, one per line (`-d`)."""
-    from ._jwt import decode_oidc_token
+    """The header and payload JSON as they are in the token, one per line (`-d`).
 
-    header, payload, _ = decode_oidc_token(raw)
-    return f"{header}\n{payload}\n"
+    JSON that spreads over lines, or holds a control character between its tokens, is written
+    again compactly: a token must not be able to forge lines of the output.
+    """
+    from ._jwt import decode_oidc_token
+    from ._redact import escaped
+
+    parts = decode_oidc_token(raw)[:2]
+    return "".join(
+        (text if escaped(text) == text else json.dumps(json.loads(text), separators=(",", ":")))
+        + "\n"
+        for text in parts
+    )
 
 
 def as_json(token: IdentityToken, now: float | None = None) -> str:
@@ -69,6 +78,8 @@ def as_json(token: IdentityToken, now: float | None = None) -> str:
 
 def show(token: IdentityToken, now: float | None = None) -> str:
     """What the token says, for people (`--show`). It says the signature was not checked."""
+    from ._redact import escaped
+
     now = time.time() if now is None else now
     rows = [
         ("issuer", token.issuer),
@@ -91,7 +102,8 @@ def show(token: IdentityToken, now: float | None = None) -> str:
         rows.extend((f"  {name}", value) for name, value in platform.details.items())
     rows.append(("signature", f"{token.header.get('alg')}, not verified (use --verify)"))
     width = max(len(name) for name, _ in rows)
-    return "".join(f"{name + ':':<{width + 2}}{value}\n" for name, value in rows)
+    # Claims are the token's text: escaped, so that none can forge a line or move the cursor.
+    return "".join(f"{escaped(name) + ':':<{width + 2}}{escaped(value)}\n" for name, value in rows)
 
 
 def verified(claims: dict[str, Any]) -> str:

@@ -21,14 +21,30 @@ MAX_TOKEN_FILE_BYTES = 64 * 1024
 
 
 def read_token_file(path: str, title: str, variable: str) -> str:
-    """The token in the file at `path` (named by `variable`), read now: the platform rotates it."""
+    """The token in the regular file at `path` (named by `variable`), read now: the platform
+    rotates it. A FIFO, device or directory is refused without blocking on it."""
+    import os
+    import stat
+
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_TOKEN_FILE_BYTES + 1)
+        # O_NONBLOCK: opening a FIFO with no writer must not wait; a regular file ignores it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise AmbientCredentialError(
             f"{title}: cannot read the token file {path} named by {variable}: {exc.strerror}"
         ) from None
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise AmbientCredentialError(
+                f"{title}: {path} (named by {variable}) is not a regular file: point "
+                f"{variable} at the token file itself"
+            )
+        try:
+            data = file.read(MAX_TOKEN_FILE_BYTES + 1)
+        except OSError as exc:
+            raise AmbientCredentialError(
+                f"{title}: cannot read the token file {path} named by {variable}: {exc.strerror}"
+            ) from None
     if len(data) > MAX_TOKEN_FILE_BYTES:
         raise AmbientCredentialError(
             f"{title}: {path} is larger than {MAX_TOKEN_FILE_BYTES} bytes: not a token file"

@@ -10,7 +10,7 @@ import sys
 import time
 
 from .._errors import SignInError
-from .exchange import id_token_from
+from .exchange import id_token_from, provider_error
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 OOB_REDIRECT_URI = "urn:ietf:wg:oauth:2.0:oob"
 CALLBACK_PATH = "/callback"
 DEFAULT_TIMEOUT = 300.0
+CONNECTION_TIMEOUT = 10.0
 SCOPES = "openid email"
 
 _PAGE = """<!doctype html>
@@ -62,29 +63,31 @@ class _Redirect:
 
 
 def _callback_server(port: int, state: str, result: _Redirect) -> HTTPServer:
-    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     from urllib.parse import parse_qs, urlsplit
 
     class Callback(BaseHTTPRequestHandler):
+        # A connection that sends nothing is dropped, and, each in its own thread, cannot keep
+        # the browser's redirect waiting.
+        timeout = CONNECTION_TIMEOUT
+
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             if parts.path != CALLBACK_PATH:
                 self._answer(404, _page("Not found", "Nothing here.", ok=False))
                 return
             query = {key: values[0] for key, values in parse_qs(parts.query).items()}
-            if "error" in query:
-                description = query.get("error_description", "")
-                result.error = "the issuer refused the sign-in: " + (
-                    f"{query['error']}: {description}" if description else query["error"]
-                )
-                page = _page("Sign-in failed", result.error, ok=False)
-                self._answer(400, page)
-            elif query.get("state") != state:
+            # The state first: a redirect this sign-in did not cause is not believed, error or not.
+            if query.get("state") != state:
                 result.error = (
                     "the sign-in answer's state is not the one this sign-in sent (a forged or "
                     "stale redirect); try again"
                 )
                 self._answer(400, _page("Sign-in failed", result.error, ok=False))
+            elif "error" in query:
+                result.error = "the issuer refused the sign-in: " + provider_error(query)
+                page = _page("Sign-in failed", result.error, ok=False)
+                self._answer(400, page)
             elif not query.get("code"):
                 result.error = "the issuer's redirect has no code"
                 self._answer(400, _page("Sign-in failed", result.error, ok=False))
@@ -111,11 +114,13 @@ def _callback_server(port: int, state: str, result: _Redirect) -> HTTPServer:
             """Keep the request line (it holds the code) out of the terminal."""
 
     try:
-        return HTTPServer(("127.0.0.1", port), Callback)
+        server = ThreadingHTTPServer(("127.0.0.1", port), Callback)
     except OSError as exc:
         raise SignInError(
             f"cannot listen on 127.0.0.1:{port} for the sign-in redirect: {exc}"
         ) from None
+    server.daemon_threads = True
+    return server
 
 
 def _open_in_background(open_browser: Callable[[str], object], url: str) -> None:

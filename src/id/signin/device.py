@@ -6,6 +6,7 @@ import sys
 import time
 
 from .._errors import SignInError
+from .._redact import summarize
 from .exchange import id_token_from, provider_error
 
 TYPE_CHECKING = False
@@ -18,11 +19,19 @@ if TYPE_CHECKING:
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 DEFAULT_INTERVAL = 5.0
+# Below this, polling would spin: an interval of zero (or NaN) means the default.
+MIN_INTERVAL = 0.1
 SLOW_DOWN_STEP = 5.0  # RFC 8628 3.5: "increased by 5 seconds for this and all subsequent requests"
 
 
-def _number(value: object, default: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+def _seconds(value: object, default: float, *, at_least: float) -> float:
+    """A number of seconds from the issuer's answer; `default` for anything not a finite number
+    of at least `at_least` (NaN, zero or negative polling would spin or crash)."""
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return default
+    if not math.isfinite(value) or value < at_least:
         return default
     return float(value)
 
@@ -56,13 +65,16 @@ def device_flow(
             "verification_uri"
         )
     complete = answer.get("verification_uri_complete")
-    message = f"id: to sign in, visit {verification} and enter the code {user_code}"
+    message = (
+        f"id: to sign in, visit {summarize(str(verification))} and enter the code "
+        f"{summarize(str(user_code))}"
+    )
     if isinstance(complete, str) and complete:
-        message += f"\n    (or open {complete})"
+        message += f"\n    (or open {summarize(complete)})"
     print(message, file=output, flush=True)
 
-    interval = _number(answer.get("interval"), DEFAULT_INTERVAL)
-    expires_in = _number(answer.get("expires_in"), timeout)
+    interval = _seconds(answer.get("interval"), DEFAULT_INTERVAL, at_least=MIN_INTERVAL)
+    expires_in = _seconds(answer.get("expires_in"), timeout, at_least=1.0)
     deadline = time.monotonic() + min(expires_in, timeout)
     poll = {"grant_type": DEVICE_GRANT, "device_code": str(device_code), "client_id": client_id}
     if client_secret:

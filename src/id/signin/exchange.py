@@ -13,21 +13,22 @@ if TYPE_CHECKING:
 
 
 def provider_error(answer: dict[str, Any]) -> str:
-    """The provider's error as it wrote it: `error: error_description`."""
+    """The provider's error as it wrote it, `error: error_description`, on one printable line."""
+    from .._redact import summarize
+
     error = str(answer.get("error", "unknown_error"))
     description = answer.get("error_description")
-    return f"{error}: {description}" if description else error
+    return summarize(f"{error}: {description}" if description else error)
 
 
 def id_token_from(
     status: int, answer: dict[str, Any], issuer: Issuer, client_id: str, nonce: str | None
 ) -> IdentityToken:
-    """The checked ID token from a token endpoint's successful answer.
-
-    The token came straight from the issuer's token endpoint over TLS, which OpenID Connect
-    accepts in place of checking its signature (Core 3.1.3.7); its issuer, audience, nonce and
-    validity period are checked.
-    """
+    """The checked ID token from a token endpoint's successful answer (OpenID Connect Core
+    3.1.3.7): its issuer, audience (the client id), nonce and validity period; an unsigned token
+    (`alg: none`) is refused; and its signature is checked against the issuer's published keys
+    when the verify extra (PyJWT) is installed. Without it, the token came straight from the
+    issuer's token endpoint over TLS, which Core 3.1.3.7 accepts in place of the signature."""
     from .._errors import IdentityError
     from .._token import IdentityToken
 
@@ -40,6 +41,9 @@ def id_token_from(
         token = IdentityToken(raw)
     except IdentityError as exc:
         raise SignInError(f"the issuer's id_token is unusable: {exc}") from None
+    algorithm = token.header.get("alg")
+    if not isinstance(algorithm, str) or algorithm.lower() == "none":
+        raise SignInError("the issuer's id_token is not signed (alg none): refused")
     if token.issuer != issuer.url:
         raise SignInError(f"the id_token was issued by {token.issuer!r}, not {issuer.url!r}")
     if client_id not in token.audience:
@@ -49,4 +53,19 @@ def id_token_from(
             "the id_token's nonce is not the one this sign-in sent: it may be replayed; try again"
         )
     token.check_validity_period()
+    _check_signature(token, issuer, client_id)
     return token
+
+
+def _check_signature(token: IdentityToken, issuer: Issuer, client_id: str) -> None:
+    from importlib.util import find_spec
+
+    from .._errors import IdentityError
+    from .._verify import Verifier
+
+    if find_spec("jwt") is None:
+        return
+    try:
+        Verifier(issuer.url, issuer.environ).verify(token.raw, audience=client_id, leeway=60)
+    except IdentityError as exc:
+        raise SignInError(f"the issuer's id_token does not verify: {exc}") from None

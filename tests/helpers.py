@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from id._jwt import unverified_claims
@@ -43,3 +46,34 @@ def job_environ(extra: Mapping[str, str]) -> dict[str, str]:
 def json_lines(text: str) -> list[Any]:
     """Each line of `text` parsed as JSON."""
     return [json.loads(line) for line in text.splitlines()]
+
+
+@contextlib.contextmanager
+def raw_server(handle: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A TCP server on loopback whose every connection is given to `handle` in a thread."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except (socket.timeout, OSError):
+                continue
+            threading.Thread(target=_serve, args=(connection,), daemon=True).start()
+
+    def _serve(connection: socket.socket) -> None:
+        with connection, contextlib.suppress(OSError):
+            handle(connection)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
-import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -24,6 +23,7 @@ from id._http import (
 )
 from id._http import Request as HttpRequest
 from id.testing import Faults, LoopbackServer, Reply, Request
+from tests.helpers import raw_server
 
 SECRET = "s3cr3t-request-token-value"
 
@@ -37,37 +37,6 @@ def serving(
         yield server
     finally:
         server.stop()
-
-
-@contextlib.contextmanager
-def raw_server(handle: Callable[[socket.socket], None]) -> Iterator[str]:
-    """A TCP server on loopback whose every connection is given to `handle` in a thread."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                connection, _ = listener.accept()
-            except (socket.timeout, OSError):
-                continue
-            threading.Thread(target=_serve, args=(connection,), daemon=True).start()
-
-    def _serve(connection: socket.socket) -> None:
-        with connection, contextlib.suppress(OSError):
-            handle(connection)
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        stop.set()
-        thread.join()
-        listener.close()
 
 
 def client(seconds: float = 10, **environ: str) -> HttpClient:

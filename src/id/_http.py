@@ -504,6 +504,9 @@ class HttpClient:
             )
             raw = connection.getresponse()
             data = self._read_body(raw, request, connection, deadline)
+            if watchdog.fired:
+                # A socket shut down mid-line can read as a clean end (a chunk size of "0").
+                raise socket.timeout("the attempt's time limit passed")
         except BaseException as exc:
             self._drop(target)
             if watchdog.fired and not isinstance(exc, HttpError):

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TARGETS = ("jwt", "responses", "headers")
+TARGETS = ("jwt", "responses", "headers", "redaction", "token_files", "signin")
 
 
 def main() -> int:

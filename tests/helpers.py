@@ -77,3 +77,12 @@ def raw_server(handle: Callable[[socket.socket], None]) -> Iterator[str]:
         stop.set()
         thread.join()
         listener.close()
+
+
+@contextlib.contextmanager
+def refused_port() -> Iterator[int]:
+    """A loopback port that refuses connections and that nothing else can take meanwhile: it is
+    bound, and never listens."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        yield int(holder.getsockname()[1])

@@ -371,6 +371,12 @@ class _Watchdog:
             with contextlib.suppress(OSError):
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
+    def check(self) -> None:
+        """Raise a time-out if the watchdog fired: a socket shut down mid-line can read as a
+        clean end (a chunk size of "0"), so what was read is not to be trusted."""
+        if self.fired:
+            raise socket.timeout("the attempt's time limit passed")
+
     def cancel(self) -> None:
         self._timer.cancel()
 
@@ -504,9 +510,7 @@ class HttpClient:
             )
             raw = connection.getresponse()
             data = self._read_body(raw, request, connection, deadline)
-            if watchdog.fired:
-                # A socket shut down mid-line can read as a clean end (a chunk size of "0").
-                raise socket.timeout("the attempt's time limit passed")
+            watchdog.check()
         except BaseException as exc:
             self._drop(target)
             if watchdog.fired and not isinstance(exc, HttpError):

@@ -7,12 +7,10 @@ twine falls back to a password; a CI job that did ask gets its token.
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -27,7 +25,7 @@ from id.testing import (
     Kubernetes,
 )
 from tests.compat.index import PYPI_HOST, PyPIOnLoopback
-from tests.helpers import job_environ
+from tests.helpers import job_environ, refused_port
 
 
 @pytest.fixture
@@ -45,15 +43,6 @@ def wheel(tmp_path: Path) -> Path:
         )
         archive.writestr("example_pkg-0.1.0.dist-info/RECORD", "")
     return path
-
-
-@contextlib.contextmanager
-def refused_port() -> Iterator[int]:
-    """A loopback port that refuses connections and that no other test can take meanwhile: bound,
-    never listening."""
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        yield int(holder.getsockname()[1])
 
 
 def twine_upload(

@@ -28,10 +28,10 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def on_google_cloud() -> bool:
     """Whether this machine is itself a Google Cloud VM (then "no platform" cannot be tested)."""
-    from id.providers.gcp import GoogleCloud
+    from id.providers import spec
 
     # Only the DMI file: the variables were cleared for the test.
-    return GoogleCloud().detect({}) is not None
+    return spec("gcp").presence({}) is not None
 
 
 @pytest.fixture

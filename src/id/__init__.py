@@ -20,9 +20,29 @@ from ._errors import (
     VerificationError,
 )
 from ._jwt import decode_oidc_token
-from ._token import IdentityToken, Platform
 from ._version import __version__
-from .signin import Issuer, interactive_credential
+
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._token import IdentityToken, Platform
+    from .signin import Issuer, interactive_credential
+
+# Names whose modules load on first use: `python -m id AUD` needs none of them.
+_LAZY = {
+    "IdentityToken": "._token",
+    "Platform": "._token",
+    "Issuer": ".signin",
+    "interactive_credential": ".signin",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "AmbientCredentialError",

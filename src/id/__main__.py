@@ -12,6 +12,7 @@ import sys
 
 from . import __version__
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
@@ -326,9 +327,9 @@ def _read_token(value: str) -> str:
 
 
 def _not_detected() -> int:
-    from .providers import PROVIDERS
+    from .providers import SPECS
 
-    checked = ", ".join(provider.title for provider in PROVIDERS if not provider.opt_in)
+    checked = ", ".join(spec.title for spec in SPECS if not spec.opt_in)
     print(
         f"id: no supported environment detected (checked: {checked}); "
         "run inside a CI job or cloud workload that issues OIDC tokens",

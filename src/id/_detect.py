@@ -12,6 +12,7 @@ from ._errors import (
     MalformedTokenError,
 )
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping

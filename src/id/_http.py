@@ -40,6 +40,7 @@ from ._redact import redact, secret_forms, summarize
 from ._values import header_value_problem, url_problem
 from ._version import __version__
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -8,6 +8,7 @@ import time
 from ._errors import ExpiredIdentity, MalformedTokenError
 from ._jwt import audiences, decode_oidc_token
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

@@ -12,6 +12,7 @@ import time
 
 from ._errors import ExpiredIdentity, IdentityError, VerificationError
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

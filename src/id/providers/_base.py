@@ -7,28 +7,13 @@ import abc
 from .._deadline import Deadline
 from .._errors import AmbientCredentialError
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from .._http import HttpClient
-
-
-#: Values of a presence variable that mean "not here", as people write them in a job's settings.
-_ABSENT_VALUES = frozenset({"", "0", "false"})
-
-
-def is_set(value: str | None) -> bool:
-    """Whether a presence variable's `value` says "here": any non-empty value, as PyPI's `id`
-    1.6.1 reads them, except `0` and `false` (any case)."""
-    return value is not None and value.strip().lower() not in _ABSENT_VALUES
-
-
-def shown(variable: str, value: str) -> str:
-    """`variable` and its value for a detection reason; a value that may be a token is not shown."""
-    if len(value) <= 10 and value.isascii() and value.isalnum():
-        return f"{variable}={value}"
-    return f"{variable} is set"
+    from ._spec import Spec
 
 
 class Skipped(Exception):  # noqa: N818 - it is an outcome, not an error
@@ -111,38 +96,48 @@ class Context:
 
 
 class Provider(abc.ABC):
-    """One platform that hands out OIDC tokens."""
+    """One platform that hands out OIDC tokens.
 
-    #: Short, stable identifier, e.g. ``"github"``.
+    Its name, title, kind, opt-in flag and presence are data in the registry (`id.providers.
+    SPECS`), read without importing this module; the class says how to fetch a token.
+    """
+
+    #: Short, stable identifier, e.g. ``"github"``: the key of its `Spec`.
     name: str
-    #: The platform's name as people know it, used in every message, e.g. ``"GitHub Actions"``.
-    title: str
-    #: What makes it present, for people: ``"GITHUB_ACTIONS=true"``.
-    signals: str
     #: Whether any audience can be asked for when the job runs (else it is fixed in the
     #: platform's configuration, and a token for another one is an error naming the setting).
     audience_at_run_time: bool = True
-    #: Never detected on its own, only asked for by name (`provider=`, `--provider`): its
-    #: presence (cloud credentials, a CLI on PATH) does not mean a token is wanted.
-    opt_in: bool = False
-    #: Variables any one of which, set as `is_set` reads it, makes the platform present (used by
-    #: the default `detect`; providers with other signals override `detect`).
-    presence: tuple[str, ...] = ()
     #: Whether `fetch` only reads variables or files (no network, no subprocess), so that
     #: `--explain` may run it to say whether the token there fits the audience.
     offline: bool = False
 
-    def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Why this platform is present (e.g. ``"GITHUB_ACTIONS=true"``), or None if it is not.
+    @property
+    def spec(self) -> Spec:
+        """This provider's entry in the registry."""
+        from . import spec
 
-        Cheap: no network, no subprocess, standard library only. By default: the first of the
-        `presence` variables that is set.
-        """
-        for variable in self.presence:
-            value = environ.get(variable)
-            if value is not None and is_set(value):
-                return shown(variable, value)
-        return None
+        return spec(self.name)
+
+    @property
+    def title(self) -> str:
+        """The platform's name as people know it, used in every message: "GitHub Actions"."""
+        return self.spec.title
+
+    @property
+    def signals(self) -> str:
+        """What makes it present, for people: "GITHUB_ACTIONS set"."""
+        return self.spec.signals
+
+    @property
+    def opt_in(self) -> bool:
+        """Never detected on its own, only asked for by name (`provider=`, `--provider`): its
+        presence (cloud credentials, a CLI on PATH) does not mean a token is wanted."""
+        return self.spec.opt_in
+
+    def detect(self, environ: Mapping[str, str]) -> str | None:
+        """Why this platform is present (e.g. ``"GITHUB_ACTIONS=true"``), or None if it is not:
+        the spec's presence data. Opt-in providers say instead whether they are available."""
+        return self.spec.presence(environ)
 
     @abc.abstractmethod
     def fetch(self, audience: str, context: Context) -> str:

@@ -12,9 +12,10 @@ from .._errors import AmbientCredentialError
 from ._audience import held_audiences, other_audience
 from ._base import Context, Provider, Skipped
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    pass
 
 #: A token file is a few kilobytes; anything much larger is not one.
 MAX_TOKEN_FILE_BYTES = 64 * 1024
@@ -61,19 +62,9 @@ class FileTokenProvider(Provider):
     audience_at_run_time = False
     offline = True
     path_variable: str
-    #: Variables that must also be set for the platform to be present.
-    also_required: tuple[str, ...] = ()
     #: Whether the variable is set for another consumer (a cloud SDK), so that a file that cannot
     #: be used at all is skipped too; for `id`'s own variable it is an error naming the fix.
     set_for_others = True
-
-    def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Present when `path_variable` (and every `also_required` variable) is set."""
-        if not environ.get(self.path_variable):
-            return None
-        if not all(environ.get(variable) for variable in self.also_required):
-            return None
-        return f"{self.path_variable} is set"
 
     def wrong_audience(self, audience: str) -> str:
         """What to change when the file holds a token for another audience."""

@@ -1,5 +1,5 @@
 """Platforms that put a token in an environment variable, for an audience fixed in their
-configuration (pattern C)."""
+configuration (Bitbucket, Semaphore, Spacelift, env0)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from ._base import Context, Provider
 
 
 class VariableTokenProvider(Provider):
-    """A platform whose token is in `token_variable` when `presence` says the platform is here."""
+    """A platform whose token is in `token_variable` when its spec says the platform is here."""
 
     audience_at_run_time = False
     offline = True

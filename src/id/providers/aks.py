@@ -9,8 +9,6 @@ class AzureWorkloadIdentity(FileTokenProvider):
     """A pod with Azure workload identity (AKS), or anything that sets the same variable."""
 
     name = "aks"
-    title = "Azure workload identity (AKS)"
-    signals = "AZURE_FEDERATED_TOKEN_FILE set"
     path_variable = "AZURE_FEDERATED_TOKEN_FILE"
 
     def wrong_audience(self, audience: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .._errors import AmbientCredentialError
 from ._base import Context, Provider
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -22,9 +23,6 @@ class AwsSts(Provider):
     """The AWS principal of boto3's default credential chain."""
 
     name = "aws"
-    title = "AWS STS"
-    signals = "asked for by name, with AWS credentials and the aws extra"
-    opt_in = True
 
     def __init__(self, client_factory: Callable[..., Any] | None = None) -> None:
         # Tests hand in botocore's Stubber-wrapped client; everyone else gets boto3's.

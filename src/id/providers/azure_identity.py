@@ -9,6 +9,7 @@ from __future__ import annotations
 from .._errors import AmbientCredentialError
 from ._base import Context, Provider
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -23,9 +24,6 @@ class AzureManagedIdentity(Provider):
     """The managed identity of an App Service app, a Function, or a VM."""
 
     name = "azure-identity"
-    title = "Azure managed identity"
-    signals = "asked for by name; IDENTITY_ENDPOINT and IDENTITY_HEADER (App Service), else IMDS"
-    opt_in = True
 
     def detect(self, environ: Mapping[str, str]) -> str | None:
         """App Service's variables, or IMDS (which only a request can confirm)."""

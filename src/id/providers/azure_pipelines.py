@@ -16,9 +16,6 @@ class AzurePipelines(Provider):
     """An Azure Pipelines job with a workload-identity service connection."""
 
     name = "azure-pipelines"
-    title = "Azure Pipelines"
-    signals = "TF_BUILD set"
-    presence = ("TF_BUILD",)
     audience_at_run_time = False
 
     def fetch(self, audience: str, context: Context) -> str:

@@ -9,9 +9,6 @@ class BitbucketPipelines(VariableTokenProvider):
     """A Bitbucket Pipelines step."""
 
     name = "bitbucket"
-    title = "Bitbucket Pipelines"
-    signals = "BITBUCKET_BUILD_NUMBER set"
-    presence = ("BITBUCKET_BUILD_NUMBER",)
     token_variable = "BITBUCKET_STEP_OIDC_TOKEN"  # noqa: S105 - a variable's name
 
     def missing(self) -> str:

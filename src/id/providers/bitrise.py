@@ -11,9 +11,6 @@ class Bitrise(Provider):
     """A Bitrise build."""
 
     name = "bitrise"
-    title = "Bitrise"
-    signals = "BITRISE_BUILD_URL set"
-    presence = ("BITRISE_BUILD_URL",)
 
     def fetch(self, audience: str, context: Context) -> str:
         """POST `{"aud": AUD, "sub": ""}`; the answer is `{"id_token": "<jwt>", ...}`."""

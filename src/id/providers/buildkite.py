@@ -13,9 +13,6 @@ class Buildkite(Provider):
     """A Buildkite job, through `buildkite-agent oidc request-token`."""
 
     name = "buildkite"
-    title = "Buildkite"
-    signals = "BUILDKITE set"
-    presence = ("BUILDKITE",)
 
     def fetch(self, audience: str, context: Context) -> str:
         """Run `buildkite-agent oidc request-token --audience AUD` and return what it prints."""

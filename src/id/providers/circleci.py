@@ -7,6 +7,7 @@ from .._errors import AmbientCredentialError, MalformedTokenError
 from ._answers import token_from_cli
 from ._base import Context, Provider
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -19,9 +20,6 @@ class CircleCI(Provider):
     """A CircleCI job."""
 
     name = "circleci"
-    title = "CircleCI"
-    signals = "CIRCLECI set"
-    presence = ("CIRCLECI",)
 
     def fetch(self, audience: str, context: Context) -> str:
         """Ask the CLI for a token; without the CLI, use a default token whose `aud` matches."""

@@ -11,9 +11,6 @@ class Codefresh(Provider):
     """A Codefresh pipeline step."""
 
     name = "codefresh"
-    title = "Codefresh"
-    signals = "CF_BUILD_ID or CF_OIDC_REQUEST_URL set"
-    presence = ("CF_BUILD_ID", "CF_OIDC_REQUEST_URL")
 
     def fetch(self, audience: str, context: Context) -> str:
         """GET the request URL with the audience; the answer is `{"id_token": "<jwt>"}`."""

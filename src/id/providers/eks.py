@@ -10,8 +10,6 @@ class AwsWebIdentity(FileTokenProvider):
     """A pod with IAM roles for service accounts (EKS), or anything that sets the same variable."""
 
     name = "eks"
-    title = "AWS web identity (EKS)"
-    signals = "AWS_WEB_IDENTITY_TOKEN_FILE set"
     path_variable = "AWS_WEB_IDENTITY_TOKEN_FILE"
 
     def wrong_audience(self, audience: str) -> str:

@@ -9,9 +9,6 @@ class Env0(VariableTokenProvider):
     """An env0 deployment. The token variable is the signal: env0 documents no other."""
 
     name = "env0"
-    title = "env0"
-    signals = "ENV0_OIDC_TOKEN set"
-    presence = ("ENV0_OIDC_TOKEN",)
     token_variable = "ENV0_OIDC_TOKEN"  # noqa: S105 - a variable's name
 
     def missing(self) -> str:

@@ -18,9 +18,6 @@ class ExplicitToken(Provider):
     """
 
     name = "token"
-    title = "Explicit token"
-    signals = f"{TOKEN_VARIABLE} or {FILE_VARIABLE} set"
-    presence = (TOKEN_VARIABLE, FILE_VARIABLE)
     audience_at_run_time = False
     offline = True
 

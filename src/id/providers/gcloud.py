@@ -6,6 +6,7 @@ from .._errors import AmbientCredentialError
 from ._answers import token_from_cli
 from ._base import Context, Provider
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -17,9 +18,6 @@ class Gcloud(Provider):
     """The Google Cloud CLI, on a person's machine or in a job that ran `gcloud auth login`."""
 
     name = "gcloud"
-    title = "gcloud"
-    signals = "asked for by name, with gcloud on PATH"
-    opt_in = True
 
     def detect(self, environ: Mapping[str, str]) -> str | None:
         """Available when `gcloud` is on PATH."""

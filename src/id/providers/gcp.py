@@ -11,17 +11,18 @@ PyPI's `id` 1.6.1.
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
+from . import DMI_PRODUCT_NAME
 from ._answers import token_field
 from ._base import Context, Provider, Skipped
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from .._http import Response
 
-TITLE = "Google Cloud"
-DMI_PRODUCT_NAME = "/sys/class/dmi/id/product_name"
+TITLE = "Google Cloud"  # the title of its spec, for the answer parsers below
 DEFAULT_METADATA_HOST = "metadata.google.internal"
 DEFAULT_IAM_ENDPOINT = "https://iamcredentials.googleapis.com"
 IAM_ENDPOINT_VARIABLE = "ID_GCP_IAM_ENDPOINT"
@@ -30,9 +31,6 @@ _ACCOUNT_PATH = "/computeMetadata/v1/instance/service-accounts/default"
 _FLAVOR = {"Metadata-Flavor": "Google"}
 # The access token's scope, as PyPI's id 1.6.1 asks: IAM Credentials may refuse one without it.
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
-# Variables only Google's serverless runtimes set: Cloud Run services and functions, Cloud Run
-# jobs, first-generation Cloud Functions.
-_SERVERLESS_VARIABLES = ("K_SERVICE", "CLOUD_RUN_JOB", "FUNCTION_TARGET")
 
 
 def metadata_host(environ: Mapping[str, str]) -> str:
@@ -64,34 +62,15 @@ class GoogleCloud(Provider):
     """Compute Engine, GKE, Cloud Run, Cloud Functions and Cloud Build workloads."""
 
     name = "gcp"
-    title = TITLE
-    signals = (
-        "GCE_METADATA_HOST, GCE_METADATA_IP, GOOGLE_SERVICE_ACCOUNT_NAME, K_SERVICE, "
-        "CLOUD_RUN_JOB or FUNCTION_TARGET set, or a Google DMI product name"
-    )
 
     def __init__(self, dmi_product_name: str = DMI_PRODUCT_NAME) -> None:
         self._dmi_product_name = dmi_product_name
 
     def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Present by an explicit metadata address, a serverless variable, or the DMI product name.
+        """The registry's presence, with this instance's DMI file (tests name another)."""
+        from . import GOOGLE_PRODUCT_NAMES
 
-        Costs no network round trip: a machine elsewhere is told apart by one file read.
-        """
-        for variable in ("GCE_METADATA_HOST", "GCE_METADATA_IP", SERVICE_ACCOUNT_VARIABLE):
-            if environ.get(variable):
-                return f"{variable} is set"
-        for variable in _SERVERLESS_VARIABLES:
-            if environ.get(variable):
-                return f"{variable} is set (a Google Cloud serverless runtime)"
-        try:
-            with open(self._dmi_product_name, encoding="utf-8", errors="replace") as file:
-                product = file.read(256).strip()
-        except OSError:
-            return None
-        if product in ("Google", "Google Compute Engine"):
-            return f"{self._dmi_product_name} reads {product!r}"
-        return None
+        return self.spec.presence(environ, files=((self._dmi_product_name, GOOGLE_PRODUCT_NAMES),))
 
     def fetch(self, audience: str, context: Context) -> str:
         """The identity token of the attached service account, or of the one to impersonate."""

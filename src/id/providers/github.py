@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from .._errors import AmbientCredentialError, GitHubOidcPermissionCredentialError
 from ._answers import token_field
-from ._base import Context, Provider, is_set
+from ._base import Context, Provider
+from ._spec import is_set
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .._http import Response
@@ -36,10 +38,6 @@ class GitHubActions(Provider):
     """A GitHub Actions job (github.com or Enterprise Server), or a Forgejo Actions job."""
 
     name = "github"
-    title = "GitHub Actions"
-    signals = "GITHUB_ACTIONS set"
-    # Forgejo's runner sets it too.
-    presence = ("GITHUB_ACTIONS",)
 
     def fetch(self, audience: str, context: Context) -> str:
         """GET the request URL with the audience added, authorised by the request token."""

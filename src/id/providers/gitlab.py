@@ -33,9 +33,6 @@ class GitLabCI(Provider):
     """A GitLab CI/CD job (gitlab.com or self-managed)."""
 
     name = "gitlab"
-    title = "GitLab CI"
-    signals = "GITLAB_CI set"
-    presence = ("GITLAB_CI",)
     audience_at_run_time = False
     offline = True
 

@@ -15,10 +15,7 @@ class Kubernetes(FileTokenProvider):
     """
 
     name = "kubernetes"
-    title = "Kubernetes"
-    signals = f"KUBERNETES_SERVICE_HOST and {PATH_VARIABLE} set"
     path_variable = PATH_VARIABLE
-    also_required = ("KUBERNETES_SERVICE_HOST",)
     set_for_others = False
 
     def wrong_audience(self, audience: str) -> str:

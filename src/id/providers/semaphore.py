@@ -9,9 +9,6 @@ class Semaphore(VariableTokenProvider):
     """A Semaphore job."""
 
     name = "semaphore"
-    title = "Semaphore"
-    signals = "SEMAPHORE set"
-    presence = ("SEMAPHORE",)
     token_variable = "SEMAPHORE_OIDC_TOKEN"  # noqa: S105 - a variable's name
 
     def missing(self) -> str:

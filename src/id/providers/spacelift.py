@@ -10,9 +10,6 @@ class Spacelift(VariableTokenProvider):
     variable itself is the signal (unverified against its documentation)."""
 
     name = "spacelift"
-    title = "Spacelift"
-    signals = "SPACELIFT_OIDC_TOKEN set"
-    presence = ("SPACELIFT_OIDC_TOKEN",)
     token_variable = "SPACELIFT_OIDC_TOKEN"  # noqa: S105 - a variable's name
 
     def missing(self) -> str:

@@ -11,6 +11,7 @@ import functools
 from .._errors import AmbientCredentialError
 from ._base import Context, Provider
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -52,9 +53,6 @@ class SpiffeWorkloadApi(Provider):
     """A workload attested by a SPIFFE agent (SPIRE and others)."""
 
     name = "spiffe"
-    title = "SPIFFE Workload API"
-    signals = f"asked for by name, with {SOCKET_VARIABLE} set"
-    opt_in = True
 
     def detect(self, environ: Mapping[str, str]) -> str | None:
         """Available when `SPIFFE_ENDPOINT_SOCKET` is set."""

@@ -10,6 +10,7 @@ from .._errors import AmbientCredentialError
 from ._audience import require_audience
 from ._base import Context, Provider
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -32,17 +33,8 @@ class HCPTerraform(Provider):
     """An HCP Terraform (or Terraform Enterprise) run with workload identity."""
 
     name = "terraform"
-    title = "HCP Terraform"
-    signals = "TFC_WORKLOAD_IDENTITY_TOKEN or TFC_WORKLOAD_IDENTITY_TOKEN_<TAG> set"
     audience_at_run_time = False
     offline = True
-
-    def detect(self, environ: Mapping[str, str]) -> str | None:
-        """Present when a workload identity token variable is set."""
-        for _, variable, token in token_pairs(environ):
-            if token:
-                return f"{variable} is set"
-        return None
 
     def fetch(self, audience: str, context: Context) -> str:
         """The token of the pair whose audience matches."""

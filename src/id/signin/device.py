@@ -9,6 +9,7 @@ from .._errors import SignInError
 from .._redact import summarize
 from .exchange import id_token_from, provider_error
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable

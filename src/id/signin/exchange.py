@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._errors import SignInError
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any

@@ -6,6 +6,7 @@ import os
 
 from .._errors import IdentityError, SignInError
 
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -6,22 +6,27 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+# Variables that hold a platform's token or the means to ask for one, beyond the presence data.
+_TOKEN_SUFFIXES = ("_ID_TOKEN",)
+_TOKEN_PREFIXES = ("ACTIONS_ID_TOKEN_", "CIRCLE_OIDC_", "CF_OIDC_", "SYSTEM_OIDC", "BITRISE_")
+
 
 def platform_variables(environ: Mapping[str, str]) -> list[str]:
-    """The names in `environ` that make some provider believe it is present, or hold a token."""
-    from ..providers import PROVIDERS
+    """The names in `environ` that some provider's presence data names (every provider, opt-in
+    ones included), or that hold a platform's token.
 
-    # Opt-in providers never answer unless asked by name, and some (AWS) are available anywhere.
-    detecting = [provider for provider in PROVIDERS if not provider.opt_in]
-    names = []
-    for name, value in environ.items():
-        single = {name: value}
-        holds_token = name.endswith("_ID_TOKEN") or name.startswith(
-            ("ACTIONS_ID_TOKEN_", "CIRCLE_OIDC_")
-        )
-        if holds_token or any(provider.detect(single) is not None for provider in detecting):
-            names.append(name)
-    return names
+    Read from the registry's data, never by asking a provider: a machine whose DMI file says
+    Google answers "present" whatever is asked, which would clear PATH and HOME too.
+    """
+    from ..providers import SPECS
+
+    return [
+        name
+        for name in environ
+        if any(spec.names_variable(name) for spec in SPECS)
+        or name.endswith(_TOKEN_SUFFIXES)
+        or name.startswith(_TOKEN_PREFIXES)
+    ]
 
 
 def clean_environ(environ: Mapping[str, str] | None = None) -> dict[str, str]:

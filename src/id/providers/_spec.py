@@ -1,0 +1,161 @@
+"""What the registry knows of a provider without importing it: its name, title, kind, whether it
+is opt-in, where its code is, and its presence as data (variables and files).
+
+Detection, `--list-providers`, `--explain` and the test kit's environment isolation all read
+this one description, so "am I here?" costs no import and cannot drift between them.
+"""
+
+from __future__ import annotations
+
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from ._base import Provider
+
+#: Kinds of provider.
+CI_JOB = "CI job"
+CLOUD_WORKLOAD = "cloud workload"
+TOKEN_FILE = "workload token file"  # noqa: S105 - a kind, not a secret
+INTERACTIVE = "interactive"
+EXPLICIT = "explicit"
+KINDS = (EXPLICIT, CI_JOB, TOKEN_FILE, CLOUD_WORKLOAD, INTERACTIVE)
+
+# Values of a presence variable that mean "not here", as people write them in a job's settings.
+_ABSENT_VALUES = frozenset({"", "0", "false"})
+
+
+def is_set(value: str | None) -> bool:
+    """Whether a presence variable's `value` says "here": any non-empty value, as PyPI's `id`
+    1.6.1 reads them, except `0` and `false` (any case)."""
+    return value is not None and value.strip().lower() not in _ABSENT_VALUES
+
+
+def shown(variable: str, value: str) -> str:
+    """`variable` and its value for a detection reason; a value that may be a token is not shown."""
+    if len(value) <= 10 and value.isascii() and value.isalnum():
+        return f"{variable}={value}"
+    return f"{variable} is set"
+
+
+def _either(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+class Spec:
+    """One provider, as data. Presence: any one of `any_of` set, or all of `all_of`, or a
+    variable named `PREFIX` or `PREFIX_<TAG>` holding a value, or a file whose content (stripped)
+    is one of those listed."""
+
+    __slots__ = (
+        "_signals",
+        "all_of",
+        "any_of",
+        "files",
+        "kind",
+        "name",
+        "opt_in",
+        "prefixes",
+        "target",
+        "title",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        kind: str,
+        target: str,
+        *,
+        any_of: tuple[str, ...] = (),
+        all_of: tuple[str, ...] = (),
+        prefixes: tuple[str, ...] = (),
+        files: tuple[tuple[str, frozenset[str]], ...] = (),
+        opt_in: bool = False,
+        signals: str = "",
+    ) -> None:
+        self.name = name
+        self.title = title
+        self.kind = kind
+        #: "module:Class" in `id.providers`, imported only when the provider is used.
+        self.target = target
+        self.any_of = any_of
+        self.all_of = all_of
+        self.prefixes = prefixes
+        self.files = files
+        self.opt_in = opt_in
+        self._signals = signals
+
+    @property
+    def signals(self) -> str:
+        """What makes the provider present, for people: `GITHUB_ACTIONS set`."""
+        if self._signals:
+            return self._signals
+        parts = []
+        if self.any_of:
+            parts.append(f"{_either(self.any_of)} set")
+        if self.all_of:
+            parts.append(f"{' and '.join(self.all_of)} set")
+        for prefix in self.prefixes:
+            parts.append(f"{prefix} or {prefix}_<TAG> set")
+        return "; or ".join(parts)
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Every variable named in the presence data."""
+        return self.any_of + self.all_of
+
+    def names_variable(self, name: str) -> bool:
+        """Whether the variable `name` is part of this provider's presence."""
+        return name in self.variables or any(
+            name == prefix or name.startswith(prefix + "_") for prefix in self.prefixes
+        )
+
+    def presence(
+        self,
+        environ: Mapping[str, str],
+        files: tuple[tuple[str, frozenset[str]], ...] | None = None,
+    ) -> str | None:
+        """Why the provider is present in `environ` (e.g. "GITHUB_ACTIONS=true"), or None.
+
+        Reads variables and, for file predicates, at most 256 bytes of a file: no network, no
+        subprocess, no import. `files` replaces the spec's file predicates (tests).
+        """
+        for variable in self.any_of:
+            value = environ.get(variable)
+            if value is not None and is_set(value):
+                return shown(variable, value)
+        if self.all_of and all(is_set(environ.get(variable)) for variable in self.all_of):
+            return " and ".join(f"{variable} is set" for variable in self.all_of)
+        for name, value in environ.items():
+            if value.strip() and any(
+                name == prefix or name.startswith(prefix + "_") for prefix in self.prefixes
+            ):
+                return f"{name} is set"
+        for path, contents in self.files if files is None else files:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as file:
+                    content = file.read(256).strip()
+            except OSError:
+                continue
+            if content in contents:
+                return f"{path} reads {content!r}"
+        return None
+
+    def load(self) -> Provider:
+        """The provider itself: its module is imported now, once."""
+        provider = _LOADED.get(self.name)
+        if provider is None:
+            import importlib
+
+            module, _, cls = self.target.partition(":")
+            provider = getattr(importlib.import_module(f"id.providers.{module}"), cls)()
+            _LOADED[self.name] = provider
+        return provider
+
+    def __repr__(self) -> str:
+        return f"Spec({self.name!r})"
+
+
+_LOADED: dict[str, Provider] = {}

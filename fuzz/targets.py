@@ -23,7 +23,7 @@ with atheris.instrument_imports():
     from id.providers.gcp import token_from_iam_answer, token_from_identity_answer
     from id.providers.github import token_from_answer
     from id.signin.device import _seconds
-    from id.signin.exchange import provider_error
+    from id.signin.token_answer import provider_error
 
 
 def _text(data: bytes) -> str:

@@ -1,6 +1,6 @@
 """Testing a trusted-publishing upload end to end, offline.
 
-twine runs inside an emulated GitHub Actions job (the `github_actions` fixture that `id` gives
+twine runs inside an emulated GitHub Actions job (the `id_github_actions` fixture that `id` gives
 pytest) and uploads to a local package index. Like PyPI, the index exchanges the job's OIDC token
 for an upload token, after verifying it with `IdentityToken.verify` against the job's issuer and
 checking that the token names the trusted repository.
@@ -80,7 +80,7 @@ class LocalIndex:
 
 @pytest.fixture
 def index(
-    github_actions: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    id_github_actions: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[LocalIndex, str]]:
     """The index, over HTTPS with a private CA that requests (inside twine) is told to trust."""
     authority = trustme.CA()
@@ -88,7 +88,7 @@ def index(
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "ca.pem"))
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(tls)
-    index = LocalIndex(trusted_issuer=github_actions.issuer.url)
+    index = LocalIndex(trusted_issuer=id_github_actions.issuer.url)
     routes = {
         "/_/oidc/audience": index.audience,
         "/_/oidc/mint-token": index.mint_token,
@@ -144,11 +144,11 @@ def test_release_job_publishes_with_trusted_publishing(
 
 
 def test_a_fork_is_not_a_trusted_publisher(
-    index: tuple[LocalIndex, str], wheel: Path, github_actions: Emulator
+    index: tuple[LocalIndex, str], wheel: Path, id_github_actions: Emulator
 ) -> None:
     from twine.exceptions import TrustedPublishingFailure
 
-    github_actions.claim_overrides["repository"] = "someone/fork"
+    id_github_actions.claim_overrides["repository"] = "someone/fork"
     local_index, repository_url = index
     with pytest.raises(TrustedPublishingFailure, match="no trusted publisher for someone/fork"):
         publish(repository_url, wheel)

@@ -87,7 +87,6 @@ class Arguments:
 
 _VERBOSE = {"-v": 1, "--verbose": 1, "-vv": 2, "-vvv": 3}
 _DECODE = frozenset({"-d", "--decode"})
-VIEWS = ("decode", "json", "show", "verify", "list-providers", "explain")
 
 
 def parse_common(argv: Sequence[str]) -> Arguments | None:

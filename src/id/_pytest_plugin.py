@@ -4,11 +4,12 @@ Registered through the `pytest11` entry point when `id` is installed. This modul
 `id.testing` on purpose: loading it imports nothing but pytest, so projects that install `id`
 without the `testing` extra are unaffected; the emulators load when a test asks for a fixture.
 
-- `github_actions`, `gitlab_ci`, `buildkite`, `circleci`, `google_cloud`: the test runs inside a
-  job of that platform, with default settings; the fixture's value is the emulator.
+- `id_github_actions`, `id_gitlab_ci`, `id_buildkite`, `id_circleci`, `id_google_cloud`: the
+  test runs inside a job of that platform, with default settings; the fixture's value is the
+  emulator. Every fixture's name starts with `id_`, so none clashes with a project's own.
 - `id_job`: a factory for anything else, e.g. `id_job("github", repository="me/app",
   faults=Faults(status=503, times=1))`.
-- `oidc_issuer`: a served `OIDCIssuer`, to mint tokens with any claims.
+- `id_oidc_issuer`: a served `OIDCIssuer`, to mint tokens with any claims.
 - `id_clean_environment`: no platform's variables (the platform fixtures use it).
 
 Each fixture sets the job's variables with `monkeypatch`, so they are restored after the test.
@@ -58,37 +59,37 @@ def id_job(
 
 
 @pytest.fixture
-def github_actions(id_job: Callable[..., Emulator]) -> Emulator:
+def id_github_actions(id_job: Callable[..., Emulator]) -> Emulator:
     """The test runs in a GitHub Actions job with `permissions: id-token: write`."""
     return id_job("github")
 
 
 @pytest.fixture
-def gitlab_ci(id_job: Callable[..., Emulator]) -> Emulator:
+def id_gitlab_ci(id_job: Callable[..., Emulator]) -> Emulator:
     """The test runs in a GitLab CI job declaring ID tokens for `pypi` and `sigstore`."""
     return id_job("gitlab", audiences=["pypi", "sigstore"])
 
 
 @pytest.fixture
-def buildkite(id_job: Callable[..., Emulator]) -> Emulator:
+def id_buildkite(id_job: Callable[..., Emulator]) -> Emulator:
     """The test runs in a Buildkite job, with `buildkite-agent` on PATH."""
     return id_job("buildkite")
 
 
 @pytest.fixture
-def circleci(id_job: Callable[..., Emulator]) -> Emulator:
+def id_circleci(id_job: Callable[..., Emulator]) -> Emulator:
     """The test runs in a CircleCI job, with the `circleci` CLI on PATH and a context."""
     return id_job("circleci")
 
 
 @pytest.fixture
-def google_cloud(id_job: Callable[..., Emulator]) -> Emulator:
+def id_google_cloud(id_job: Callable[..., Emulator]) -> Emulator:
     """The test runs on a Google Cloud VM with a service account attached."""
     return id_job("gcp")
 
 
 @pytest.fixture
-def oidc_issuer() -> Iterator[OIDCIssuer]:
+def id_oidc_issuer() -> Iterator[OIDCIssuer]:
     """An OpenID issuer serving discovery and JWKS on loopback, to mint tokens with any claims."""
     from .testing import OIDCIssuer
 

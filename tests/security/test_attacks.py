@@ -270,7 +270,7 @@ def test_a_token_post_is_not_redirected_to_another_origin(server: Any, status: i
 
 
 def test_an_unsigned_or_forged_id_token_from_sign_in_is_refused(server: Any) -> None:
-    from id.signin.exchange import id_token_from
+    from id.signin.token_answer import id_token_from
 
     url = issuer_server(server, Reply.json(200, {}))
     now = int(time.time())

@@ -49,7 +49,7 @@ def test_fixtures_restore_the_environment(pytester: pytest.Pytester) -> None:
         """
         import os
 
-        def test_inside(gitlab_ci, buildkite):
+        def test_inside(id_gitlab_ci, id_buildkite):
             assert os.environ["GITLAB_CI"] == "true"
             assert os.environ["BUILDKITE"] == "true"
             assert "PYPI_ID_TOKEN" in os.environ
@@ -84,12 +84,12 @@ def test_id_job_factory_takes_options_and_names(pytester: pytest.Pytester) -> No
 
 
 def test_platform_fixture_hides_the_ci_the_suite_runs_in(pytester: pytest.Pytester) -> None:
-    # A downstream suite running on GitHub Actions still gets a GitLab job from gitlab_ci.
+    # A downstream suite running on GitHub Actions still gets a GitLab job from id_gitlab_ci.
     pytester.makepyfile(
         """
         from id import detect_identity
 
-        def test_gitlab(gitlab_ci):
+        def test_gitlab(id_gitlab_ci):
             assert detect_identity("pypi").platform.name == "gitlab"
         """
     )
@@ -174,3 +174,20 @@ def test_command_exit_status_and_errors() -> None:
     assert (
         "this one takes it at run time" in run_kit("github", "--audience", "x", "--", "true").stderr
     )
+
+
+def test_every_fixture_the_plugin_registers_starts_with_id_() -> None:
+    # The plugin loads in every downstream test run that installs id: a bare name such as
+    # `github_actions` would clash with a project's own fixture.
+    import inspect
+
+    from id import _pytest_plugin
+
+    fixtures = [
+        name
+        for name, value in inspect.getmembers(_pytest_plugin)
+        if hasattr(value, "_fixture_function_marker")
+        or type(value).__name__ == "FixtureFunctionDefinition"
+    ]
+    assert len(fixtures) >= 8
+    assert all(name.startswith("id_") for name in fixtures), fixtures

@@ -7,7 +7,7 @@ import time
 
 from .._errors import SignInError
 from .._redact import summarize
-from .exchange import id_token_from, provider_error
+from .token_answer import id_token_from, provider_error
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False

@@ -1,4 +1,4 @@
-"""What the browser and device flows share: the token endpoint's answer, and the ID token check."""
+"""The token endpoint's answer to a sign-in: the provider's error, or the checked ID token."""
 
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ def id_job(
         def start(platform: str, **options: Any) -> Emulator:
             if platform not in EMULATORS:
                 raise ValueError(f"no emulator named {platform!r}; choose from {sorted(EMULATORS)}")
-            job = stack.enter_context(EMULATORS[platform](**options))
+            job: Emulator = stack.enter_context(EMULATORS[platform](**options))
             for name, value in job.environ.items():
                 monkeypatch.setenv(name, value)
             return job

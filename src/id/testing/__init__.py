@@ -15,10 +15,13 @@ Needs the `testing` extra: `pip install 'id[testing]'`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._emulator import Emulator
 from ._environ import clean_environ
 from ._issuer import OIDCIssuer
 from ._server import Faults, LoopbackServer, Reply, Request
+from .aws import AwsSts
 from .azure_identity import AzureManagedIdentity
 from .azure_pipelines import AzurePipelines
 from .bitrise import Bitrise
@@ -43,8 +46,22 @@ from .github import GitHubActions
 from .gitlab import GitLabCI
 from .openid import OpenIDProvider
 
-#: Every emulator, by the name of the provider it emulates.
-EMULATORS: dict[str, type[Emulator]] = {
+
+class _SpiffeWorkloadApi:
+    """`id.testing.spiffe.SpiffeWorkloadApi`, imported when made: it needs grpc (the spiffe
+    extra), which the other emulators do not."""
+
+    platform = "spiffe"
+
+    def __new__(cls, **options: Any) -> Any:
+        from .spiffe import SpiffeWorkloadApi
+
+        return SpiffeWorkloadApi(**options)
+
+
+#: Every emulator, by the name of the provider it emulates (`tests/test_registry.py` checks that
+#: every provider has one). Each takes `claims`, `faults`, `lifetime` and `tls`.
+EMULATORS: dict[str, type[Any]] = {
     "github": GitHubActions,
     "gitlab": GitLabCI,
     "buildkite": Buildkite,
@@ -64,10 +81,13 @@ EMULATORS: dict[str, type[Emulator]] = {
     "kubernetes": Kubernetes,
     "aks": AzureWorkloadIdentity,
     "eks": AwsWebIdentity,
+    "aws": AwsSts,
+    "spiffe": _SpiffeWorkloadApi,
 }
 
 __all__ = [
     "EMULATORS",
+    "AwsSts",
     "AwsWebIdentity",
     "AzureManagedIdentity",
     "AzurePipelines",

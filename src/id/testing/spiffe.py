@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import ssl
 import tempfile
+from collections.abc import Mapping
 from concurrent import futures
 from pathlib import Path
 from types import TracebackType
@@ -13,6 +15,7 @@ import grpc
 
 from ..providers.spiffe import SECURITY_HEADER, workload_messages
 from ._issuer import OIDCIssuer
+from ._server import Faults
 
 
 class SpiffeWorkloadApi:
@@ -23,11 +26,24 @@ class SpiffeWorkloadApi:
     platform = "spiffe"
 
     def __init__(
-        self, *, spiffe_id: str = "spiffe://example.org/ci/release", attested: bool = True
+        self,
+        *,
+        spiffe_id: str = "spiffe://example.org/ci/release",
+        attested: bool = True,
+        claims: Mapping[str, Any] | None = None,
+        faults: Faults | None = None,
+        lifetime: float = 300,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        # The options every emulator takes; `faults` with a status makes the agent unavailable,
+        # and `tls` does not apply to a unix socket.
+        del tls
         self.issuer = OIDCIssuer("https://oidc-discovery.example.org")
         self.spiffe_id = spiffe_id
         self.attested = attested
+        self.claim_overrides = dict(claims or {})
+        self.faults = faults
+        self.lifetime = lifetime
         self.calls: list[dict[str, Any]] = []
         self.environ: dict[str, str] = {}
         self._server: grpc.Server | None = None
@@ -42,8 +58,11 @@ class SpiffeWorkloadApi:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, "audience must be specified")
         if not self.attested:
             context.abort(grpc.StatusCode.PERMISSION_DENIED, "no identity issued")
+        if self.faults is not None and self.faults.take():
+            context.abort(grpc.StatusCode.UNAVAILABLE, "the agent is not ready")
         messages = workload_messages()
-        svid = self.issuer.mint({"sub": self.spiffe_id, "aud": list(request.audience)})
+        claims = {"sub": self.spiffe_id, "aud": list(request.audience), **self.claim_overrides}
+        svid = self.issuer.mint(claims, lifetime=self.lifetime)
         return messages["JWTSVIDResponse"](
             svids=[messages["JWTSVID"](spiffe_id=self.spiffe_id, svid=svid)]
         )

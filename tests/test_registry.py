@@ -1,0 +1,113 @@
+"""The registry is the one list of providers: each has a spec, a module, an emulator and a docs
+section, and nothing else names a provider that is not in it. No import cycle in the package."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from id.providers import SPECS
+from id.providers._spec import KINDS
+from id.testing import EMULATORS
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src" / "id"
+
+
+def test_every_provider_has_an_emulator_and_every_emulator_a_provider() -> None:
+    assert [spec.name for spec in SPECS] == sorted(EMULATORS, key=[s.name for s in SPECS].index)
+    assert set(EMULATORS) == {spec.name for spec in SPECS}
+    for name, emulator in EMULATORS.items():
+        assert emulator.platform == name
+
+
+def test_every_provider_has_a_docs_section_and_every_section_a_provider() -> None:
+    text = (ROOT / "docs" / "platforms.md").read_text(encoding="utf-8")
+    sections = re.findall(r"^## \d+\. .*\(`([a-z0-9-]+)`", text, flags=re.MULTILINE)
+    assert sections == [spec.name for spec in SPECS]
+
+
+def test_every_spec_loads_its_provider_under_the_same_name() -> None:
+    for spec in SPECS:
+        assert spec.kind in KINDS
+        provider = spec.load()
+        assert provider.name == spec.name
+        assert provider.title == spec.title
+        assert provider.opt_in is spec.opt_in
+
+
+def test_detection_imports_no_provider_module_when_none_is_present() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from id import detect_credential\n"
+        "detect_credential('pypi', environ={'PATH': '/nonexistent'})\n"
+        "print(sorted(m for m in sys.modules if m.startswith('id.providers.') "
+        "and not m.split('.')[-1].startswith('_')))\n"
+        "print('http.client' in sys.modules, 'ssl' in sys.modules, 'typing' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded, network = result.stdout.splitlines()
+    # On a Google Cloud VM the DMI file makes gcp present: only it may load.
+    assert loaded in ("[]", "['id.providers.gcp']")
+    assert network.startswith("False False")
+
+
+def _module_level_imports(path: Path, package: str) -> set[str]:
+    """The package modules `path` imports when it is imported (not inside functions, not under
+    TYPE_CHECKING)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        for child in [node] if isinstance(node, (ast.Import, ast.ImportFrom)) else []:
+            if isinstance(child, ast.ImportFrom) and child.level:
+                base = package.split(".")
+                base = base[: len(base) - child.level + 1] if child.level > 1 else base
+                target = ".".join(base + ([child.module] if child.module else []))
+                found.add(target)
+                for alias in child.names:
+                    candidate = f"{target}.{alias.name}"
+                    if (SRC.parent / (candidate.replace(".", "/") + ".py")).exists():
+                        found.add(candidate)
+    return found
+
+
+def test_there_is_no_import_cycle() -> None:
+    graph: dict[str, set[str]] = {}
+    for path in SRC.rglob("*.py"):
+        relative = path.relative_to(SRC.parent).with_suffix("")
+        parts = list(relative.parts)
+        is_package = parts[-1] == "__init__"
+        name = ".".join(parts[:-1] if is_package else parts)
+        package = name if is_package else name.rpartition(".")[0]
+        graph[name] = _module_level_imports(path, package)
+    # Importing a module imports its package first: that edge is implied, not a cycle.
+    state: dict[str, int] = {}
+
+    def visit(module: str, trail: list[str]) -> None:
+        if state.get(module) == 2:
+            return
+        if state.get(module) == 1:
+            cycle = [*trail[trail.index(module):], module]
+            if not all(
+                a.startswith(b + ".") or b.startswith(a + ".") for a, b in zip(cycle, cycle[1:])
+            ):
+                pytest.fail(f"import cycle: {' -> '.join(cycle)}")
+            return
+        state[module] = 1
+        for target in sorted(graph.get(module, ())):
+            if target in graph and target != module:
+                visit(target, [*trail, module])
+        state[module] = 2
+
+    for module in sorted(graph):
+        visit(module, [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from typing import IO
 
@@ -89,8 +90,9 @@ def run(argv: Sequence[str], *, deadline: Deadline, environ: Mapping[str, str]) 
             f"{os.path.basename(argv[0])} did not finish within {timeout:.3g} s and was stopped"
         ) from None
     finally:
+        grace_ends = time.monotonic() + _PIPE_GRACE
         for reader in readers:
-            reader.join(_PIPE_GRACE)
+            reader.join(max(0.0, grace_ends - time.monotonic()))
         # What a grandchild still writes is not the command's answer: stop reading.
         process.stdout.close()
         process.stderr.close()

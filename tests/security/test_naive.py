@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.security.test_faults import CASES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +21,7 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
+@pytest.mark.slow
 def test_every_fault_case_fails_against_a_naive_fetcher() -> None:
     result = subprocess.run(
         [

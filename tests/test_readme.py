@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -20,7 +22,12 @@ def test_readme_opens_with_the_two_commands_ci_runs() -> None:
     first = code_blocks("sh")[0].strip().splitlines()
     assert len(first) == 2
     assert README.index("```sh") < README.index("\n## ")
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    script = ROOT / ".ci" / "run"
+    if not script.exists():
+        pytest.skip("no .ci/run here (an unpacked sdist): nothing to compare the README with")
+    ci = [
+        line.strip().removeprefix("(").removesuffix(")") for line in script.read_text().splitlines()
+    ]
     for command in first:
         assert command in ci, f"{command!r} is not in .ci/run"
 

@@ -97,7 +97,7 @@ def test_there_is_no_import_cycle() -> None:
         if state.get(module) == 2:
             return
         if state.get(module) == 1:
-            cycle = [*trail[trail.index(module):], module]
+            cycle = [*trail[trail.index(module) :], module]
             if not all(
                 a.startswith(b + ".") or b.startswith(a + ".") for a, b in zip(cycle, cycle[1:])
             ):

@@ -11,7 +11,6 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from ._issuer import DISCOVERY_PATH, JWKS_PATH, OIDCIssuer
@@ -52,6 +51,9 @@ class Emulator:
         lifetime: float = 300,
         tls: ssl.SSLContext | None = None,
     ) -> None:
+        """The options every emulator takes (subclasses pass them on as `**options` and add their
+        own): `claims` override the platform's, `faults` make its token service misbehave,
+        `lifetime` (seconds; negative for an expired token), `tls` to serve HTTPS."""
         self.claim_overrides = dict(claims or {})
         self.faults = faults
         self.lifetime = lifetime
@@ -126,12 +128,7 @@ class Emulator:
         self.environ = self.job_environ()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         if self.server is not None:
             self.server.stop()
         if self._tempdir is not None:

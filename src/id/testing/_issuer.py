@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any, Union
 
 try:
@@ -150,12 +149,7 @@ class OIDCIssuer:
         self.url = self.server.url
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         if self.server is not None:
             self.server.stop()
             self.server = None

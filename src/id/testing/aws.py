@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import os
 import secrets
-import ssl
-from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
 from ._emulator import Emulator
-from ._server import Faults, Reply, Request, Route
+from ._server import Reply, Request, Route
 
 ACCESS_KEY_ID = "AKIDIDTESTINGEXAMPLE"
 _NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
@@ -32,12 +30,9 @@ class AwsSts(Emulator):
         *,
         role_arn: str = "arn:aws:iam::123456789012:role/release",
         federation_enabled: bool = True,
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 300,
-        tls: ssl.SSLContext | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        super().__init__(**options)
         self.role_arn = role_arn
         self.federation_enabled = federation_enabled
         self.secret_access_key = secrets.token_urlsafe(30)

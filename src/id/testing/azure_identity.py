@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import secrets
-import ssl
 import time
-from collections.abc import Mapping
 from typing import Any
 
 from ._emulator import Emulator
-from ._server import Faults, Reply, Request, Route
+from ._server import Reply, Request, Route
 
 APP_SERVICE_PATH = "/msi/token"
 IMDS_PATH = "/metadata/identity/oauth2/token"
@@ -29,12 +27,9 @@ class AzureManagedIdentity(Emulator):
         self,
         *,
         app_service: bool = True,
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 3600,
-        tls: ssl.SSLContext | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        super().__init__(**{"lifetime": 3600, **options})
         self.app_service = app_service
         self.identity_header = secrets.token_urlsafe(24)
 

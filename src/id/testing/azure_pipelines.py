@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import secrets
-import ssl
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 from ._emulator import Emulator
-from ._server import Faults, Reply, Request, Route
+from ._server import Reply, Request, Route
 
 OIDC_PATH = "/org/project/_apis/distributedtask/hubs/build/plans/plan/jobs/job/oidctoken"
 
@@ -31,12 +29,9 @@ class AzurePipelines(Emulator):
         organization: str = "example-org",
         project: str = "release",
         access_token_mapped: bool = True,
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 600,
-        tls: ssl.SSLContext | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        super().__init__(**{"lifetime": 600, **options})
         self.organization = organization
         self.project = project
         self.access_token_mapped = access_token_mapped

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import secrets
-import ssl
-from collections.abc import Mapping
 from typing import Any
 
 from ._emulator import Emulator
-from ._server import Faults, Reply, Request, Route
+from ._server import Reply, Request, Route
 
 BUILD_PATH = "/v0.1/apps/app-slug/builds/build-slug"
 
@@ -24,12 +22,9 @@ class Bitrise(Emulator):
         self,
         *,
         app: str = "example-app",
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 300,
-        tls: ssl.SSLContext | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        super().__init__(**options)
         self.app = app
         self.api_token = secrets.token_urlsafe(40)
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import secrets
-import ssl
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 from ._emulator import Emulator
-from ._server import Faults, Reply, Request, Route
+from ._server import Reply, Request, Route
 
 JOBS_PREFIX = "/v3/jobs/"
 
@@ -29,12 +27,9 @@ class Buildkite(Emulator):
         branch: str = "main",
         step_key: str = "publish",
         agent_installed: bool = True,
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 300,
-        tls: ssl.SSLContext | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        super().__init__(**options)
         self.organization = organization
         self.pipeline = pipeline
         self.branch = branch

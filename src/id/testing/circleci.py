@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import ssl
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 from ._emulator import Emulator
-from ._server import Faults, Reply, Request, Route
+from ._server import Reply, Request, Route
 
 OIDC_PATH = "/oidc/get"
 
@@ -26,12 +24,9 @@ class CircleCI(Emulator):
         project: str = "gh/example-org/example-repo",
         cli_installed: bool = True,
         context: bool = True,
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 3600,
-        tls: ssl.SSLContext | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        super().__init__(**{"lifetime": 3600, **options})
         self.project = project
         self.cli_installed = cli_installed
         self.context = context

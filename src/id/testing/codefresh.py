@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import secrets
-import ssl
-from collections.abc import Mapping
 from typing import Any
 
 from ._emulator import Emulator
-from ._server import Faults, Reply, Request, Route
+from ._server import Reply, Request, Route
 
 TOKEN_PATH = "/api/identity/oidc-id-token"  # noqa: S105 - a path
 
@@ -24,12 +22,9 @@ class Codefresh(Emulator):
         *,
         account: str = "example-account",
         pipeline: str = "release",
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 300,
-        tls: ssl.SSLContext | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        super().__init__(**options)
         self.account = account
         self.pipeline = pipeline
         self.request_token = secrets.token_urlsafe(40)

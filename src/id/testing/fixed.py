@@ -7,14 +7,12 @@ signed by its issuer, whose discovery document and JWKS its server serves.
 
 from __future__ import annotations
 
-import ssl
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from ._emulator import Emulator
-from ._server import Faults
 
 
 class FixedAudienceJob(Emulator):
@@ -25,13 +23,9 @@ class FixedAudienceJob(Emulator):
     def __init__(
         self,
         audiences: Sequence[str] = (),
-        *,
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 300,
-        tls: ssl.SSLContext | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        super().__init__(**options)
         self.audiences = list(audiences) or [self.default_audience]
 
     def platform_claims(self, audience: str) -> dict[str, Any]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import ssl
-from collections.abc import Mapping
 from typing import Any
 
 from ._emulator import Emulator
-from ._server import Faults, Reply, Request, Route
+from ._server import Reply, Request, Route
 
 MINT_PATH = "/gcloud/print-identity-token"
 
@@ -23,12 +21,9 @@ class Gcloud(Emulator):
         *,
         account: str = "deployer@example-project.iam.gserviceaccount.com",
         service_account: bool = True,
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 3600,
-        tls: ssl.SSLContext | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        super().__init__(**{"lifetime": 3600, **options})
         self.account = account
         self.service_account = service_account
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import secrets
-import ssl
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
 from ._emulator import Emulator
-from ._server import Faults, Reply, Request, Route
+from ._server import Reply, Request, Route
 
 ACCOUNT_PATH = "/computeMetadata/v1/instance/service-accounts/default"
 IAM_PREFIX = "/v1/projects/-/serviceAccounts/"
@@ -34,12 +32,9 @@ class GoogleCloud(Emulator):
         service_account: str = "release@example-project.iam.gserviceaccount.com",
         impersonate: str | None = None,
         impersonable: frozenset[str] | None = None,
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 3600,
-        tls: ssl.SSLContext | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        super().__init__(**{"lifetime": 3600, **options})
         self.service_account = service_account
         self.impersonate = impersonate
         self.impersonable = (

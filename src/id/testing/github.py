@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import secrets
-import ssl
-from collections.abc import Mapping
 from typing import Any
 
 from ._emulator import Emulator
-from ._server import Faults, Reply, Request, Route
+from ._server import Reply, Request, Route
 
 TOKEN_PATH = "/_apis/distributedtask/idtoken"  # noqa: S105 - a path
 
@@ -32,12 +30,9 @@ class GitHubActions(Emulator):
         ref: str = "refs/heads/main",
         workflow: str = "release.yml",
         id_token_permission: bool = True,
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 300,
-        tls: ssl.SSLContext | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        super().__init__(**options)
         self.repository = repository
         self.ref = ref
         self.workflow = workflow

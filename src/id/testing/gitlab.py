@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._emulator import Emulator
-from ._server import Faults
 
 
 def _variable_name(audience: str) -> str:
@@ -29,12 +27,9 @@ class GitLabCI(Emulator):
         id_tokens: Mapping[str, str] | None = None,
         project_path: str = "group/project",
         ref: str = "main",
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 300,
-        tls: ssl.SSLContext | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(claims=claims, faults=faults, lifetime=lifetime, tls=tls)
+        super().__init__(**options)
         self.id_tokens = {_variable_name(a): a for a in audiences}
         self.id_tokens.update(id_tokens or {})
         self.project_path = project_path

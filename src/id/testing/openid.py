@@ -10,7 +10,6 @@ import ssl
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -237,12 +236,7 @@ class OpenIDProvider:
         self.issuer.url = self.server.url
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         if self.server is not None:
             self.server.stop()
             self.server = None

@@ -8,7 +8,6 @@ import tempfile
 from collections.abc import Mapping
 from concurrent import futures
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import grpc
@@ -88,12 +87,7 @@ class SpiffeWorkloadApi:
         self.environ = {"SPIFFE_ENDPOINT_SOCKET": f"unix://{socket}"}
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         if self._server is not None:
             self._server.stop(grace=None)
             self._server = None

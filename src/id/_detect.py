@@ -9,7 +9,6 @@ from ._errors import (
     AmbientCredentialError,
     IdentityError,
     InvalidAudienceError,
-    MalformedTokenError,
 )
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
@@ -29,19 +28,13 @@ def _check_audience(audience: object) -> str:
 
 def _checked_token(token: str, audience: str, title: str) -> str:
     """`token` if it is a JWT whose `aud` holds `audience`; the platform is named otherwise."""
-    from ._jwt import audiences, unverified_claims
+    from .providers._audience import held_audiences
 
     token = token.strip()
-    try:
-        token_audiences = audiences(unverified_claims(token))
-    except MalformedTokenError as exc:
+    held = held_audiences(token, title, "the token it returned")
+    if audience not in held:
         raise AmbientCredentialError(
-            f"{title} returned something that is not a usable JWT: {exc}"
-        ) from None
-    if audience not in token_audiences:
-        raise AmbientCredentialError(
-            f"{title} returned a token for audience {', '.join(map(repr, token_audiences))}, "
-            f"not {audience!r}"
+            f"{title} returned a token for audience {', '.join(map(repr, held))}, not {audience!r}"
         )
     return token
 

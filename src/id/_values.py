@@ -28,3 +28,13 @@ def url_problem(url: str) -> str | None:
     if "\r" in url or "\n" in url:
         return "holds a line break"
     return "holds a space, a control character or a non-ASCII character (percent-encode it)"
+
+
+def with_query(url: str, params: dict[str, str]) -> str:
+    """`url` with `params` set in its query, keeping the rest of the query it already has
+    (GitHub's request URL carries `api-version=2.0`, Forgejo's `placeholder=true`)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    return urlunsplit(parts._replace(query=urlencode([*kept, *params.items()])))

@@ -10,7 +10,7 @@ import os
 import threading
 import time
 
-from ._errors import ExpiredIdentity, IdentityError, VerificationError
+from ._errors import ExpiredIdentity, VerificationError
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
-    from ._http import Response
 
 #: Signature algorithms accepted. Never `none`, never HMAC (a public key is no secret).
 ALGORITHMS = ("RS256", "RS384", "RS512", "ES256", "ES384", "PS256", "EdDSA")
@@ -100,46 +99,19 @@ class Verifier:
         # When an unknown kid last refreshed the keys.
         self._last_unknown_refresh = -MIN_REFRESH_SECONDS
 
-    def _get(self, url: str, what: str) -> Response:
-        from ._http import Request, request_once
-
-        try:
-            # tls_required: every hop, redirects included, must be HTTPS (or loopback).
-            response = request_once(
-                Request("GET", url, headers={"Accept": "application/json"}, tls_required=True),
-                self._environ,
-            )
-        except IdentityError as exc:
-            raise VerificationError(f"cannot fetch the {what} of {self.issuer}: {exc}") from None
-        if response.status != 200:
-            raise VerificationError(
-                f"cannot fetch the {what} of {self.issuer}: {response.describe()}"
-            )
-        return response
-
-    def _json(self, response: Response, what: str) -> dict[str, Any]:
-        try:
-            return response.json_object()
-        except IdentityError as exc:
-            raise VerificationError(f"the {what} of {self.issuer} is unusable: {exc}") from None
-
     def _fetch_keys(self) -> tuple[dict[str, Any], float]:
         """The issuer's usable signing keys by kid, and until when they may be used."""
+        from ._discovery import discover, fetch_json
+
         jwt = _require_pyjwt()
-        url = self.issuer.rstrip("/") + "/.well-known/openid-configuration"
-        response = self._get(url, "discovery document")
-        discovery = self._json(response, "discovery document")
-        if discovery.get("issuer") != self.issuer:
-            raise VerificationError(
-                f"the discovery document at {url} names the issuer {discovery.get('issuer')!r}, "
-                f"not {self.issuer!r}"
-            )
+        discovery = discover(self.issuer, self._environ, VerificationError)
+        url = f"the discovery document of {self.issuer}"
         jwks_uri = discovery.get("jwks_uri")
         if not isinstance(jwks_uri, str):
-            raise VerificationError(f"the discovery document at {url} has no jwks_uri")
+            raise VerificationError(f"{url} has no jwks_uri")
         _check_url(jwks_uri, "jwks_uri")
-        response = self._get(jwks_uri, "JWKS")
-        keys = self._json(response, "JWKS").get("keys")
+        jwks, response = fetch_json(jwks_uri, "JWKS", self.issuer, self._environ, VerificationError)
+        keys = jwks.get("keys")
         if not isinstance(keys, list):
             raise VerificationError(f'the JWKS of {self.issuer} has no "keys" list')
         usable: dict[str, Any] = {}

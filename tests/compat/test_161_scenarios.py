@@ -186,7 +186,7 @@ def test_gcp_impersonation_access_token_request_timeout() -> None:
 
 
 def test_gcp_impersonation_access_token_missing() -> None:
-    with pytest.raises(AmbientCredentialError, match="has no access_token"):
+    with pytest.raises(AmbientCredentialError, match='has no string "access_token"'):
         Impersonation(Reply.json(200, {}), None).run()
 
 

@@ -39,7 +39,7 @@ def test_without_the_cli_another_audience_is_explained() -> None:
             detect_credential("pypi", environ=environ)
     message = str(info.value)
     assert "the `circleci` CLI is not on PATH" in message
-    assert f"CIRCLE_OIDC_TOKEN_V2 is for audience '{job.organization_id}'" in message
+    assert f"CIRCLE_OIDC_TOKEN_V2 holds a token for '{job.organization_id}', not 'pypi'" in message
     assert "cimg/" in message
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from id import AmbientCredentialError, GitHubOidcPermissionCredentialError, detect_credential
 from id._http import MAX_ATTEMPTS
-from id.providers.github import with_audience
+from id._values import with_query
 from id.testing import Faults, GitHubActions
 from tests.helpers import claims, job_environ
 
@@ -54,8 +54,8 @@ def test_existing_query_is_kept_and_audience_added() -> None:
         ("https://h/p?audience=old&k=v", "https://h/p?k=v&audience=x"),
     ],
 )
-def test_with_audience(url: str, expected: str) -> None:
-    assert with_audience(url, "x") == expected
+def test_with_query_keeps_the_rest_of_the_query(url: str, expected: str) -> None:
+    assert with_query(url, {"audience": "x"}) == expected
 
 
 def test_missing_permission_names_the_fix() -> None:

@@ -7,6 +7,7 @@ that resource), not an OpenID Connect ID token.
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
+from ._answers import token_field
 from ._base import Context, Provider
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
@@ -64,7 +65,4 @@ class AzureManagedIdentity(Provider):
                 f"{self.title}: {where} answered {response.describe()}: is a managed identity "
                 "assigned to this resource?"
             )
-        token = response.json_object().get("access_token")
-        if not isinstance(token, str) or not token:
-            raise AmbientCredentialError(f'{self.title}: {where}\'s answer has no "access_token"')
-        return token
+        return token_field(response, "access_token", self.title, where)

@@ -20,7 +20,7 @@ class AzurePipelines(Provider):
 
     def fetch(self, audience: str, context: Context) -> str:
         """POST the request URI with the service connection's id and the job's access token."""
-        from urllib.parse import urlencode
+        from .._values import with_query
 
         if audience != AUDIENCE:
             raise AmbientCredentialError(
@@ -44,8 +44,7 @@ class AzurePipelines(Provider):
                 "the id of a workload-identity service connection (the AzureCLI task sets "
                 "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID)"
             )
-        separator = "&" if "?" in uri else "?"
-        url = uri + separator + urlencode({"api-version": "7.1", "serviceConnectionId": connection})
+        url = with_query(uri, {"api-version": "7.1", "serviceConnectionId": connection})
         from .._http import Request
 
         response = context.http.send(

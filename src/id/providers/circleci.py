@@ -3,7 +3,7 @@ default tokens in `CIRCLE_OIDC_TOKEN_V2` / `CIRCLE_OIDC_TOKEN` for the organisat
 
 from __future__ import annotations
 
-from .._errors import AmbientCredentialError, MalformedTokenError
+from .._errors import AmbientCredentialError
 from ._answers import token_from_cli
 from ._base import Context, Provider
 
@@ -39,7 +39,7 @@ class CircleCI(Provider):
         )
 
     def _default_token(self, audience: str, environ: Mapping[str, str]) -> str:
-        from .._jwt import audiences, unverified_claims
+        from ._audience import held_audiences, other_audience
 
         seen: list[str] = []
         for variable in DEFAULT_TOKEN_VARIABLES:
@@ -47,13 +47,13 @@ class CircleCI(Provider):
             if not token:
                 continue
             try:
-                token_audiences = audiences(unverified_claims(token))
-            except MalformedTokenError as exc:
-                seen.append(f"{variable} is not a usable JWT ({exc})")
+                held = held_audiences(token, self.title, variable)
+            except AmbientCredentialError as exc:
+                seen.append(str(exc).removeprefix(f"{self.title}: "))
                 continue
-            if audience in token_audiences:
+            if audience in held:
                 return token
-            seen.append(f"{variable} is for audience {', '.join(map(repr, token_audiences))}")
+            seen.append(other_audience(variable, held, audience))
         found = (
             "; ".join(seen)
             if seen

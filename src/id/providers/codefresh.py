@@ -14,7 +14,7 @@ class Codefresh(Provider):
 
     def fetch(self, audience: str, context: Context) -> str:
         """GET the request URL with the audience; the answer is `{"id_token": "<jwt>"}`."""
-        from .github import with_audience
+        from .._values import with_query
 
         url = context.url("CF_OIDC_REQUEST_URL")
         request_token = context.secret("CF_OIDC_REQUEST_TOKEN")
@@ -28,7 +28,7 @@ class Codefresh(Provider):
         response = context.http.send(
             Request(
                 "GET",
-                with_audience(url, audience),
+                with_query(url, {"audience": audience}),
                 # Codefresh takes the token itself, without a "Bearer" scheme.
                 headers={"Accept": "application/json", "Authorization": request_token},
                 secrets=[request_token],

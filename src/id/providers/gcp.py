@@ -107,11 +107,7 @@ class GoogleCloud(Provider):
                 f"{self.title}: cannot get an access token from the metadata server to act as "
                 f"{account} ({response.describe()})"
             )
-        access_token = response.json_object().get("access_token")
-        if not isinstance(access_token, str) or not access_token:
-            raise AmbientCredentialError(
-                f"{self.title}: the metadata server's access-token answer has no access_token"
-            )
+        access_token = token_field(response, "access_token", TITLE, "the metadata server")
         context.secrets.append(access_token)
         endpoint = context.environ.get(IAM_ENDPOINT_VARIABLE) or DEFAULT_IAM_ENDPOINT
         url = (

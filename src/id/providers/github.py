@@ -16,19 +16,6 @@ REQUEST_URL = "ACTIONS_ID_TOKEN_REQUEST_URL"
 REQUEST_TOKEN = "ACTIONS_ID_TOKEN_REQUEST_TOKEN"  # noqa: S105 - a variable name, not a secret
 
 
-def with_audience(url: str, audience: str) -> str:
-    """`url` with `audience` set in its query, keeping the query it already has.
-
-    GitHub's URL already carries `api-version=2.0`, Forgejo's `placeholder=true`.
-    """
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "audience"]
-    query.append(("audience", audience))
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
 def token_from_answer(response: Response, title: str = "GitHub Actions") -> str:
     """The token in the endpoint's answer, `{"count": N, "value": "<jwt>"}`."""
     return token_field(response, "value", title, "the token endpoint")
@@ -63,11 +50,12 @@ class GitHubActions(Provider):
                 f"{title}: this job may not request OIDC tokens ({missing} not set): {fix}"
             )
         from .._http import Request
+        from .._values import with_query
 
         response = context.http.send(
             Request(
                 "GET",
-                with_audience(url, audience),
+                with_query(url, {"audience": audience}),
                 # Lower-case "bearer" as PyPI's id sends it; GitHub accepts either.
                 headers={"Accept": "application/json", "Authorization": f"bearer {request_token}"},
                 secrets=[request_token],

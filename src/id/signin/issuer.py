@@ -39,21 +39,12 @@ class Issuer:
     """
 
     def __init__(self, url: str, *, environ: Mapping[str, str] | None = None) -> None:
-        from .._http import insecure_url_reason
+        from .._discovery import discover
 
-        reason = insecure_url_reason(url)
-        if reason is not None:
-            raise SignInError(f"the issuer {reason}")
         self.url = url
         self.environ = os.environ if environ is None else environ
         self.default_client_id: str | None = None
-        discovery_url = url.rstrip("/") + "/.well-known/openid-configuration"
-        self.configuration = self.get_json(discovery_url, "discovery document")
-        if self.configuration.get("issuer") != url:
-            raise SignInError(
-                f"the discovery document at {discovery_url} names the issuer "
-                f"{self.configuration.get('issuer')!r}, not {url!r}"
-            )
+        self.configuration = discover(url, self.environ, SignInError)
 
     @classmethod
     def named(cls, name: str) -> Issuer:
@@ -91,22 +82,6 @@ class Issuer:
     def supports(self, flow: str) -> bool:
         """Whether the discovery document has the endpoints `flow` needs."""
         return all(isinstance(self.configuration.get(name), str) for name in FLOW_ENDPOINTS[flow])
-
-    def get_json(self, url: str, what: str) -> dict[str, Any]:
-        """GET `url` and return its JSON object, or raise `SignInError` saying why not."""
-        from .._http import Request, request_once
-
-        try:
-            response = request_once(
-                Request("GET", url, headers={"Accept": "application/json"}, tls_required=True),
-                self.environ,
-            )
-            answer = response.json_object() if response.status == 200 else None
-        except IdentityError as exc:
-            raise SignInError(f"cannot fetch the {what} ({url}): {exc}") from None
-        if answer is None:
-            raise SignInError(f"cannot fetch the {what} ({url}): {response.describe()}")
-        return answer
 
     def post_form(self, url: str, form: Mapping[str, str], what: str) -> tuple[int, dict[str, Any]]:
         """POST `form` to `url`; the status and the JSON object answered.

@@ -297,3 +297,31 @@ def test_explain_exits_non_zero_when_it_predicts_a_failure() -> None:
         result = run_id("--explain", "pypi", env=job_environ(job.environ))
     assert "It would fail: GitLab CI: no ID token for audience 'pypi'" in result.stdout
     assert result.returncode == 1
+
+
+def test_list_providers_names_the_missing_extra() -> None:
+    # The package alone, on a path without site-packages: no boto3, no grpc.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import id
+
+    source = str(Path(id.__file__).resolve().parent.parent)
+    script = (
+        "import sys\n"
+        f"sys.path = [p for p in sys.path if 'site-packages' not in p] + [{source!r}]\n"
+        "from id.__main__ import run\n"
+        "run(['--list-providers'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env=job_environ({}),
+    )
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert "not available: needs the aws extra (pip install 'id[aws]')" in lines["aws"]
+    assert "not available: needs the spiffe extra (pip install 'id[spiffe]')" in lines["spiffe"]

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ._token import IdentityToken
-    from .providers import Provider
+    from .providers import Provider, Spec
 
 
 def duration(seconds: float) -> str:
@@ -131,28 +131,29 @@ def providers_report(environ: Mapping[str, str], audience: str | None) -> Report
     """Every provider, in order: whether it is detected here and why (`--list-providers`); with
     an audience, which one would answer, which would skip and why, and what the others lack
     (`--explain`). It follows `detect_credential`'s order and its skip-or-raise rule."""
-    from .providers import PROVIDERS
+    from .providers import SPECS, present
 
-    rows = []
+    # Who detection would ask, in its order: the same function decides for both.
+    states: dict[str, str] = {}
     answering: Provider | None = None
     verdict = ""
-    for provider in PROVIDERS:
-        reason = provider.detect(environ)
-        if provider.opt_in:
-            available = f"available ({reason})" if reason else f"not available: {provider.signals}"
-            state = f"opt-in, --provider {provider.name}: {available}"
-        elif reason is not None and answering is None:
-            skip, verdict = _offline_check(provider, environ, audience)
-            if skip is not None:
-                state = f"detected ({reason}), but skipped: {skip}"
-            else:
-                answering = provider
-                state = f"DETECTED ({reason})" + (" <- answers" if audience else "")
-        elif reason is not None:
-            state = f"detected ({reason}), but an earlier provider answers"
+    for provider, reason in present(environ):
+        if answering is not None:
+            states[provider.name] = f"detected ({reason}), but an earlier provider answers"
+            continue
+        skip, verdict = _offline_check(provider, environ, audience)
+        if skip is not None:
+            states[provider.name] = f"detected ({reason}), but skipped: {skip}"
         else:
-            state = f"not detected: needs {provider.signals}"
-        rows.append((provider.name, provider.title, state))
+            answering = provider
+            states[provider.name] = f"DETECTED ({reason})" + (" <- answers" if audience else "")
+    rows = []
+    for spec in SPECS:
+        if spec.opt_in:
+            state = f"opt-in, --provider {spec.name}: {_availability(spec, environ)}"
+        else:
+            state = states.get(spec.name, f"not detected: needs {spec.signals}")
+        rows.append((spec.name, spec.title, state))
     width = max(len(name) for name, _, _ in rows)
     text = "".join(f"{name:<{width}}  {title}: {state}\n" for name, title, state in rows)
     if audience is None:
@@ -172,6 +173,22 @@ def providers_report(environ: Mapping[str, str], audience: str | None) -> Report
     if not answering.offline:
         return Report(text, answers=None)
     return Report(text + verdict, answers=verdict.startswith("Its token"))
+
+
+def _availability(spec: Spec, environ: Mapping[str, str]) -> str:
+    """Whether an opt-in provider could answer here: its extra installed, its signal there."""
+    from importlib.util import find_spec
+
+    def installed(module: str) -> bool:
+        try:
+            return find_spec(module) is not None
+        except ModuleNotFoundError:  # its parent package (google, of google.protobuf) is not
+            return False
+
+    if not all(installed(module) for module in spec.requires):
+        return f"not available: needs the {spec.extra} extra (pip install 'id[{spec.extra}]')"
+    reason = spec.load().detect(environ)
+    return f"available ({reason})" if reason else f"not available: {spec.signals}"
 
 
 def _offline_check(

@@ -78,10 +78,11 @@ SPECS: tuple[Spec, ...] = (
     Spec("gcloud", "gcloud", INTERACTIVE, "gcloud:Gcloud", opt_in=True,
          signals="asked for by name, with gcloud on PATH"),
     Spec("aws", "AWS STS", CLOUD_WORKLOAD, "aws:AwsSts", opt_in=True,
+         extra="aws", requires=("boto3",),
          signals="asked for by name, with AWS credentials and the aws extra "
                  "(pip install 'id[aws]')"),
     Spec("spiffe", "SPIFFE Workload API", CLOUD_WORKLOAD, "spiffe:SpiffeWorkloadApi",
-         opt_in=True,
+         opt_in=True, extra="spiffe", requires=("grpc", "google.protobuf"),
          signals="asked for by name, with SPIFFE_ENDPOINT_SOCKET set and the spiffe extra "
                  "(pip install 'id[spiffe]')"),
 )  # fmt: skip

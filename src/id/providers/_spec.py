@@ -52,11 +52,13 @@ class Spec:
         "_signals",
         "all_of",
         "any_of",
+        "extra",
         "files",
         "kind",
         "name",
         "opt_in",
         "prefixes",
+        "requires",
         "target",
         "title",
     )
@@ -74,6 +76,8 @@ class Spec:
         files: tuple[tuple[str, frozenset[str]], ...] = (),
         opt_in: bool = False,
         signals: str = "",
+        extra: str = "",
+        requires: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.title = title
@@ -86,6 +90,9 @@ class Spec:
         self.files = files
         self.opt_in = opt_in
         self._signals = signals
+        #: The optional extra (`pip install 'id[EXTRA]'`) that brings the modules it `requires`.
+        self.extra = extra
+        self.requires = requires
 
     @property
     def signals(self) -> str:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
+    from .signin.issuer import Flow
+
 AUDIENCE_VARIABLE = "ID_OIDC_AUDIENCE"
 CLIENT_SECRET_VARIABLE = "ID_OIDC_CLIENT_SECRET"  # noqa: S105 - a variable's name
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -344,13 +346,13 @@ def _sign_in(args: Arguments, audience: str) -> str:
     name = args.issuer or "sigstore"
     # A well-known issuer brings its own client id; elsewhere the audience names the client.
     client_id = args.client_id or (None if name in WELL_KNOWN_ISSUERS else audience or None)
-    flow = args.flow or "browser"
+    flow: Flow = "device" if args.flow == "device" else "oob" if args.flow == "oob" else "browser"
     token = interactive_credential(
         name,
         client_id=client_id,
         client_secret=os.environ.get(CLIENT_SECRET_VARIABLE, ""),
         flow=flow,
-        **({"port": args.port} if flow == "browser" else {}),
+        port=args.port,
     )
     return token.raw
 

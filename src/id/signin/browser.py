@@ -10,7 +10,8 @@ import sys
 import time
 
 from .._errors import SignInError
-from .token_answer import id_token_from, provider_error
+from .issuer import DEFAULT_TIMEOUT
+from .token_answer import id_token_from, post_form, provider_error
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 OOB_REDIRECT_URI = "urn:ietf:wg:oauth:2.0:oob"
 CALLBACK_PATH = "/callback"
-DEFAULT_TIMEOUT = 300.0
 CONNECTION_TIMEOUT = 10.0
 SCOPES = "openid email"
 
@@ -222,7 +222,7 @@ def authorization_code_flow(
     }
     if client_secret:
         form["client_secret"] = client_secret
-    status, answer = issuer.post_form(token_endpoint, form, "code exchange")
+    status, answer = post_form(issuer, token_endpoint, form, "code exchange")
     return id_token_from(status, answer, issuer, client_id, nonce)
 
 

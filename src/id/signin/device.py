@@ -7,7 +7,7 @@ import time
 
 from .._errors import SignInError
 from .._redact import summarize
-from .token_answer import id_token_from, provider_error
+from .token_answer import id_token_from, post_form, provider_error
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
@@ -53,7 +53,7 @@ def device_flow(
     form = {"client_id": client_id, "scope": "openid email"}
     if client_secret:
         form["client_secret"] = client_secret
-    status, answer = issuer.post_form(device_endpoint, form, "device authorization")
+    status, answer = post_form(issuer, device_endpoint, form, "device authorization")
     if status != 200:
         raise SignInError(f"the issuer refused the device sign-in: {provider_error(answer)}")
     device_code = answer.get("device_code")
@@ -87,7 +87,7 @@ def device_flow(
                 "run the command again"
             )
         sleep(interval)
-        status, answer = issuer.post_form(token_endpoint, poll, "device sign-in")
+        status, answer = post_form(issuer, token_endpoint, poll, "device sign-in")
         if status == 200:
             return id_token_from(status, answer, issuer, client_id, nonce=None)
         error = answer.get("error")

@@ -1,27 +1,29 @@
-"""An OpenID Connect issuer, found through its discovery document."""
+"""An OpenID Connect issuer, found through its discovery document: what it is and which
+endpoints it offers. The flows that sign a person in with it are in `browser` and `device`."""
 
 from __future__ import annotations
 
 import os
 
-from .._errors import IdentityError, SignInError
+from .._errors import SignInError
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from typing import Any
+    from collections.abc import Callable, Mapping
+    from typing import IO, Literal
 
     from .._token import IdentityToken
+
+    Flow = Literal["browser", "oob", "device"]
+
+DEFAULT_TIMEOUT = 300.0
 
 #: Issuers known by name, with the client id their public clients use.
 WELL_KNOWN_ISSUERS: Mapping[str, tuple[str, str]] = {
     "sigstore": ("https://oauth2.sigstore.dev/auth", "sigstore"),
     "sigstore-staging": ("https://oauth2.sigstage.dev/auth", "sigstore"),
 }
-
-# Form fields that are credentials: whoever holds them can finish the sign-in.
-SECRET_FIELDS = frozenset({"code", "code_verifier", "client_secret", "device_code"})
 
 # The endpoints each flow needs from the discovery document.
 FLOW_ENDPOINTS: Mapping[str, tuple[str, ...]] = {
@@ -83,61 +85,32 @@ class Issuer:
         """Whether the discovery document has the endpoints `flow` needs."""
         return all(isinstance(self.configuration.get(name), str) for name in FLOW_ENDPOINTS[flow])
 
-    def post_form(self, url: str, form: Mapping[str, str], what: str) -> tuple[int, dict[str, Any]]:
-        """POST `form` to `url`; the status and the JSON object answered.
-
-        The form's code, verifier, device code and client secret are the request's secrets: the
-        HTTP client sends them over TLS only (plain HTTP only to loopback), never to another
-        origin after a redirect, and redacts them from every message.
-        """
-        from urllib.parse import urlencode
-
-        from .._http import Request, request_once
-
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/json",
-        }
-        secrets = [value for name, value in form.items() if name in SECRET_FIELDS and value]
-        request = Request(
-            "POST",
-            url,
-            headers=headers,
-            body=urlencode(form).encode(),
-            secrets=secrets,
-            tls_required=True,
-        )
-        try:
-            response = request_once(request, self.environ)
-            return response.status, response.json_object()
-        except IdentityError as exc:
-            raise SignInError(f"the {what} failed: {exc}") from None
-
     def identity_token(
         self,
         client_id: str | None = None,
         client_secret: str = "",
-        flow: str = "browser",
-        **options: Any,
+        flow: Flow = "browser",
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        port: int = 0,
+        open_browser: Callable[[str], object] | None = None,
+        prompt: Callable[[str], str] | None = None,
+        output: IO[str] | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> IdentityToken:
-        """Sign a person in and return their ID token.
+        """Sign a person in with this issuer and return their ID token: `id.signin.sign_in`,
+        whose options these are."""
+        from . import sign_in
 
-        `flow` is "browser" (authorization code with PKCE and a loopback redirect; falls back to
-        "oob" where no browser can be opened), "oob" (the person pastes the code) or "device"
-        (RFC 8628: the person visits a URL on any device). `options` go to the flow: `timeout`
-        (seconds, default 300), `port` (browser: a fixed loopback port), `open_browser`
-        (browser: a callable taking the URL), `prompt` (oob: reads the code), `output` (where
-        instructions are written, default stderr).
-        """
-        client_id = client_id or self.default_client_id
-        if not client_id:
-            raise SignInError("a client id is needed to sign in: pass client_id=")
-        if flow not in FLOW_ENDPOINTS:
-            raise SignInError(f"unknown sign-in flow {flow!r}: use browser, oob or device")
-        if flow == "device":
-            from .device import device_flow
-
-            return device_flow(self, client_id, client_secret, **options)
-        from .browser import authorization_code_flow
-
-        return authorization_code_flow(self, client_id, client_secret, oob=flow == "oob", **options)
+        return sign_in(
+            self,
+            client_id=client_id,
+            client_secret=client_secret,
+            flow=flow,
+            timeout=timeout,
+            port=port,
+            open_browser=open_browser,
+            prompt=prompt,
+            output=output,
+            sleep=sleep,
+        )

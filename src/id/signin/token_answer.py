@@ -1,16 +1,55 @@
-"""The token endpoint's answer to a sign-in: the provider's error, or the checked ID token."""
+"""The token endpoint of a sign-in: the POST (its secrets marked), the provider's error, and the
+checked ID token."""
 
 from __future__ import annotations
 
-from .._errors import SignInError
+from .._errors import IdentityError, SignInError
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
     from .._token import IdentityToken
     from .issuer import Issuer
+
+
+# Form fields that are credentials: whoever holds them can finish the sign-in.
+SECRET_FIELDS = frozenset({"code", "code_verifier", "client_secret", "device_code"})
+
+
+def post_form(
+    issuer: Issuer, url: str, form: Mapping[str, str], what: str
+) -> tuple[int, dict[str, Any]]:
+    """POST `form` to `url`; the status and the JSON object answered.
+
+    The form's code, verifier, device code and client secret are the request's secrets: the
+    HTTP client sends them over TLS only (plain HTTP only to loopback), never to another
+    origin after a redirect, and redacts them from every message.
+    """
+    from urllib.parse import urlencode
+
+    from .._http import Request, request_once
+
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/json",
+    }
+    secrets = [value for name, value in form.items() if name in SECRET_FIELDS and value]
+    request = Request(
+        "POST",
+        url,
+        headers=headers,
+        body=urlencode(form).encode(),
+        secrets=secrets,
+        tls_required=True,
+    )
+    try:
+        response = request_once(request, issuer.environ)
+        return response.status, response.json_object()
+    except IdentityError as exc:
+        raise SignInError(f"the {what} failed: {exc}") from None
 
 
 def provider_error(answer: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from id.__main__ import Arguments, parse, parse_common
-from id.testing import AwsWebIdentity, GitHubActions, GitLabCI
+from id.testing import AwsWebIdentity, GitHubActions, GitLabCI, OIDCIssuer
 from tests.helpers import claims, job_environ, run_id
 
 
@@ -176,9 +176,56 @@ def test_show_marks_an_expired_token() -> None:
     with GitHubActions(lifetime=-120) as job:
         token = job.mint("pypi")
     result = run_id("--show", "--token", token, env=job_environ({}))
-    assert result.returncode == 0
+    # What the token says is shown, and the exit status says it cannot be used (as documented).
+    assert result.returncode == 4
     assert "EXPIRED:" in result.stdout
     assert "ago)" in result.stdout
+    assert "expired at" in result.stderr
+
+
+def test_show_marks_a_token_not_valid_yet_and_checks_the_audience() -> None:
+    import time
+
+    issuer = OIDCIssuer()
+    later = issuer.mint({"sub": "s", "aud": "pypi", "nbf": int(time.time()) + 3600})
+    result = run_id("--show", "--token", later, env=job_environ({}))
+    assert result.returncode == 4
+    assert "NOT VALID YET:" in result.stdout
+    fine = issuer.mint({"sub": "s", "aud": "pypi"})
+    assert run_id("--token", fine, "pypi", env=job_environ({})).returncode == 0
+    other = run_id("--token", fine, "sigstore", env=job_environ({}))
+    assert other.returncode == 4
+    assert "the token is for 'pypi', not 'sigstore'" in other.stderr
+
+
+def test_verify_without_the_verify_extra_says_which_extra() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import id
+
+    token = OIDCIssuer().mint({"sub": "s", "aud": "pypi"})
+    source = str(Path(id.__file__).resolve().parent.parent)
+    script = (
+        "import sys\n"
+        f"sys.path = [p for p in sys.path if 'site-packages' not in p] + [{source!r}]\n"
+        "from id.__main__ import run\n"
+        f"argv = ['--token', {token!r}, '--verify', '--issuer', 'https://x.example', 'pypi']\n"
+        "sys.exit(run(argv))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", script], capture_output=True, text=True, timeout=60,
+        env=job_environ({}), check=False,
+    )  # fmt: skip
+    assert result.returncode == 5
+    assert "pip install 'id[verify]'" in result.stderr
+
+
+def test_help_names_the_command_as_it_is_run() -> None:
+    result = run_id("--help", env=job_environ({}))
+    assert result.stdout.startswith("usage: python -m id ")
+    assert run_id("-V", env=job_environ({})).stdout.startswith("id ")
 
 
 def test_json_view() -> None:
@@ -325,3 +372,20 @@ def test_list_providers_names_the_missing_extra() -> None:
     lines = {line.split()[0]: line for line in result.stdout.splitlines()}
     assert "not available: needs the aws extra (pip install 'id[aws]')" in lines["aws"]
     assert "not available: needs the spiffe extra (pip install 'id[spiffe]')" in lines["spiffe"]
+
+
+def test_explain_predicts_a_github_job_without_the_permission() -> None:
+    with GitHubActions(id_token_permission=False) as job:
+        result = run_id("--explain", "pypi", env=job_environ(job.environ))
+        assert job.requests == []
+    assert "It would fail: GitHub Actions: this job may not request OIDC tokens" in result.stdout
+    assert "permissions: id-token: write" in result.stdout
+    assert result.returncode == 1
+
+
+@pytest.mark.usefixtures("off_cloud")
+def test_nothing_detected_names_the_usual_causes() -> None:
+    result = run_id("pypi", env=job_environ({"CI": "true", "KUBERNETES_SERVICE_HOST": "10.0.0.1"}))
+    assert result.returncode == 3
+    assert "ID_KUBERNETES_TOKEN_FILE is not set" in result.stderr
+    assert "tox: pass_env" in result.stderr

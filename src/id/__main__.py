@@ -1,8 +1,9 @@
 """`python -m id`: print an OIDC token for an audience, or show what a token says.
 
 Exit status: 0 done; 1 a platform was detected but gave no token (or another error); 2 the
-command line is wrong; 3 no supported environment was detected; 4 the token is expired or did not
-verify.
+command line is wrong; 3 no supported environment was detected; 4 the token is expired, not valid
+yet, for another audience, or did not verify; 5 an optional extra that the command needs is not
+installed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
+    from ._token import IdentityToken
     from .signin.issuer import Flow
 
 AUDIENCE_VARIABLE = "ID_OIDC_AUDIENCE"
@@ -29,10 +31,20 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_NOT_DETECTED = 3
 EXIT_INVALID = 4
+EXIT_MISSING_EXTRA = 5
 
 
 class UsageError(Exception):
     """The command line cannot be carried out as given (exit status 2, with the message)."""
+
+
+class MissingExtra(Exception):  # noqa: N818 - it names what is missing
+    """The command needs an optional extra that is not installed (exit status 5)."""
+
+
+class Invalid(Exception):  # noqa: N818 - the token is
+    """What was printed is a token outside its validity period or for another audience (exit
+    status 4, after it is printed)."""
 
 
 class Arguments:
@@ -78,9 +90,14 @@ class Arguments:
 
     @property
     def signs_in(self) -> bool:
-        """Whether a person is to be signed in (now, or when no platform is detected)."""
+        """Whether a person is to be signed in (now, or when no platform is detected).
+
+        `--issuer URL` signs in, then `--verify` checks the result against that issuer; with an
+        AUDIENCE as well, `--issuer URL --verify AUDIENCE` verifies a detected token instead.
+        """
         explicit = self.client_id is not None or self.flow is not None or self.interactive
-        return explicit or (self.issuer is not None and self.view != "verify" and not self.token)
+        verifies_detected = self.view == "verify" and self.audience is not None
+        return explicit or (self.issuer is not None and not self.token and not verifies_detected)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -136,14 +153,14 @@ def _parser() -> argparse.ArgumentParser:
     import argparse
 
     parser = argparse.ArgumentParser(
-        prog="id",
+        prog="python -m id",
         description="Print an OIDC identity token for AUDIENCE from the CI platform or cloud "
         "workload this runs on, or show what a token says.",
         epilog=f"exit status: {EXIT_OK} token printed, {EXIT_ERROR} a platform was detected "
         f"but gave no token, {EXIT_USAGE} usage error, {EXIT_NOT_DETECTED} no supported "
         f"environment detected, {EXIT_INVALID} the token is expired or did not verify",
     )
-    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"id {__version__}")
     parser.add_argument(
         "-v",
         "--verbose",
@@ -336,7 +353,27 @@ def _not_detected() -> int:
         "run inside a CI job or cloud workload that issues OIDC tokens",
         file=sys.stderr,
     )
+    for hint in _partial_signals(os.environ):
+        print(f"id: hint: {hint}", file=sys.stderr)
     return EXIT_NOT_DETECTED
+
+
+def _partial_signals(environ: Mapping[str, str]) -> list[str]:
+    """What looks like half a platform: the usual reasons nothing was detected."""
+    hints = []
+    if environ.get("KUBERNETES_SERVICE_HOST") and not environ.get("ID_KUBERNETES_TOKEN_FILE"):
+        hints.append(
+            "this is a Kubernetes pod, but ID_KUBERNETES_TOKEN_FILE is not set: project a "
+            "service-account token for the audience and point it at the file "
+            "(python -m id --explain AUDIENCE shows the pod spec)"
+        )
+    if environ.get("CI", "").strip().lower() in _TRUE:
+        hints.append(
+            "CI is set, but no platform's variables are: a tool that runs commands in a clean "
+            "environment (tox, nox) may have removed them; pass them through (tox: pass_env, "
+            "nox: session.run(env=...)), or run `python -m id` outside it"
+        )
+    return hints
 
 
 def _sign_in(args: Arguments, audience: str) -> str:
@@ -394,24 +431,56 @@ def _render(args: Arguments, raw: str, audience: str) -> str:
     from ._token import IdentityToken
 
     token = IdentityToken(raw)
-    if args.view == "json":
-        return _views.as_json(token)
-    if args.view == "show":
-        return _views.show(token)
-    issuer = args.issuer or token.issuer
-    if args.issuer is None:
-        from ._redact import escaped
-        from ._verify import PUBLIC_ISSUERS
+    if args.view in ("json", "show"):
+        text = _views.as_json(token) if args.view == "json" else _views.show(token)
+        problem = _validity_problem(token, audience)
+        if problem is not None:
+            sys.stdout.write(text)
+            raise Invalid(problem)
+        return text
+    return _views.verified(
+        token.verify(audience=audience or token.audience[0], issuer=_trusted(args, token))
+    )
 
-        if issuer not in PUBLIC_ISSUERS:
-            # Fetching keys from whatever URL a pasted token names would let the token choose
-            # which server this machine talks to.
-            raise UsageError(
-                f"the token names the issuer {escaped(issuer)!r}, which is not a well-known "
-                "public issuer: pass --issuer URL to say which issuer to trust"
-            )
-        print(f"id: verifying against the public issuer {issuer}", file=sys.stderr)
-    return _views.verified(token.verify(audience=audience, issuer=issuer))
+
+def _validity_problem(token: IdentityToken, audience: str) -> str | None:
+    """Why the token shown is not usable now for `audience` (None when it is)."""
+    from ._errors import ExpiredIdentity
+
+    try:
+        token.check_validity_period()
+    except ExpiredIdentity as exc:
+        return str(exc)
+    if audience and audience not in token.audience:
+        shown = ", ".join(map(repr, token.audience))
+        return f"the token is for {shown}, not {audience!r}"
+    return None
+
+
+def _trusted(args: Arguments, token: IdentityToken) -> str:
+    """The issuer whose keys `--verify` fetches: the one named, or a well-known public one."""
+    from importlib.util import find_spec
+
+    if find_spec("jwt") is None:
+        raise MissingExtra("verifying a token needs the verify extra: pip install 'id[verify]'")
+    if args.issuer is not None:
+        from .signin import WELL_KNOWN_ISSUERS
+
+        return (
+            WELL_KNOWN_ISSUERS[args.issuer][0] if args.issuer in WELL_KNOWN_ISSUERS else args.issuer
+        )
+    from ._redact import escaped
+    from ._verify import PUBLIC_ISSUERS
+
+    if token.issuer not in PUBLIC_ISSUERS:
+        # Fetching keys from whatever URL a pasted token names would let the token choose which
+        # server this machine talks to.
+        raise UsageError(
+            f"the token names the issuer {escaped(token.issuer)!r}, which is not a well-known "
+            "public issuer: pass --issuer URL to say which issuer to trust"
+        )
+    print(f"id: verifying against the public issuer {token.issuer}", file=sys.stderr)
+    return token.issuer
 
 
 def _report(args: Arguments) -> int:
@@ -433,7 +502,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.view in ("list-providers", "explain"):
         return _report(args)
     audience = args.audience or os.environ.get(AUDIENCE_VARIABLE, "")
-    needs_audience = (args.token is None and not args.signs_in) or args.view == "verify"
+    needs_audience = (args.token is None or args.view == "verify") and not args.signs_in
     if needs_audience and not audience.strip():
         what = "the audience to verify" if args.token is not None else "an AUDIENCE argument"
         _parser().error(f"give {what} or set {AUDIENCE_VARIABLE}")
@@ -460,6 +529,12 @@ def _failure(exc: BaseException, verbosity: int) -> int:
     if isinstance(exc, UsageError):
         _fail(str(exc), 0)
         return EXIT_USAGE
+    if isinstance(exc, MissingExtra):
+        _fail(str(exc), 0)
+        return EXIT_MISSING_EXTRA
+    if isinstance(exc, Invalid):
+        _fail(str(exc), 0)
+        return EXIT_INVALID
     if isinstance(exc, IdentityError):
         _fail(str(exc), verbosity)
         return EXIT_INVALID if isinstance(exc, (ExpiredIdentity, VerificationError)) else EXIT_ERROR

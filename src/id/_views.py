@@ -92,6 +92,10 @@ def show(token: IdentityToken, now: float | None = None) -> str:
             f"{token.issued_at:%Y-%m-%d %H:%M:%S} UTC ({relative(token.claims['iat'], now)})",
         ),
     ]
+    not_before = token.not_before
+    if not_before is not None and not_before.timestamp() > now:
+        when = relative(not_before.timestamp(), now)
+        rows.append(("NOT VALID YET", f"until {not_before:%Y-%m-%d %H:%M:%S} UTC ({when})"))
     exp = float(token.claims["exp"])
     state = "expires" if exp > now else "EXPIRED"
     rows.append((state, f"{token.expires_at:%Y-%m-%d %H:%M:%S} UTC ({relative(exp, now)})"))
@@ -170,7 +174,7 @@ def providers_report(environ: Mapping[str, str], audience: str | None) -> Report
         else f"uses the token its configuration declares, which must be for {audience!r}"
     )
     text += f"\n{answering.title} answers: id {how}.\n"
-    if not answering.offline:
+    if not verdict:
         return Report(text, answers=None)
     return Report(text + verdict, answers=verdict.startswith("Its token"))
 
@@ -194,16 +198,21 @@ def _availability(spec: Spec, environ: Mapping[str, str]) -> str:
 def _offline_check(
     provider: Provider, environ: Mapping[str, str], audience: str | None
 ) -> tuple[str | None, str]:
-    """For a provider whose token is already in a variable or file, asked for `audience`: the
-    reason it would skip (or None), and what it would do otherwise."""
-    if not provider.offline or audience is None:
+    """What can be told without the network of `provider` asked for `audience`: the reason it
+    would skip (or None), and what it would do. A provider whose token is in a variable or file
+    is asked for it; the others run only their preflight (a GitHub job without `id-token: write`
+    fails there)."""
+    if audience is None:
         return None, ""
     from ._deadline import Deadline
     from ._errors import IdentityError
     from .providers import Context, Skipped
 
-    context = Context(environ, Deadline(5))
+    context = Context(environ, Deadline(5), provider.title)
     try:
+        if not provider.offline:
+            provider.preflight(audience, context)
+            return None, ""
         provider.fetch(audience, context)
     except Skipped as skipped:
         return skipped.reason, ""

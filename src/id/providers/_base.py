@@ -139,6 +139,12 @@ class Provider(abc.ABC):
         the spec's presence data. Opt-in providers say instead whether they are available."""
         return self.spec.presence(environ)
 
+    def preflight(self, audience: str, context: Context) -> object:
+        """What `fetch` checks before any network or subprocess: the errors it would raise for
+        the job's configuration alone (`--explain` runs it). Nothing by default."""
+        del audience, context
+        return None
+
     @abc.abstractmethod
     def fetch(self, audience: str, context: Context) -> str:
         """A token for `audience`.

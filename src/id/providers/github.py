@@ -26,12 +26,11 @@ class GitHubActions(Provider):
 
     name = "github"
 
-    def fetch(self, audience: str, context: Context) -> str:
-        """GET the request URL with the audience added, authorised by the request token."""
-        environ = context.environ
+    def preflight(self, audience: str, context: Context) -> tuple[str, str, str]:
+        """The job's title, request URL and request token; the permission error without them."""
         # FORGEJO_ACTIONS is set by Forgejo's runner (unverified against its docs): only the
         # wording of the messages depends on it.
-        forgejo = is_set(environ.get("FORGEJO_ACTIONS"))
+        forgejo = is_set(context.environ.get("FORGEJO_ACTIONS"))
         title = "Forgejo Actions" if forgejo else self.title
         url = context.url(REQUEST_URL)
         request_token = context.secret(REQUEST_TOKEN)
@@ -49,6 +48,11 @@ class GitHubActions(Provider):
             raise GitHubOidcPermissionCredentialError(
                 f"{title}: this job may not request OIDC tokens ({missing} not set): {fix}"
             )
+        return title, url, request_token
+
+    def fetch(self, audience: str, context: Context) -> str:
+        """GET the request URL with the audience added, authorised by the request token."""
+        title, url, request_token = self.preflight(audience, context)
         from .._http import Request
         from .._values import with_query
 

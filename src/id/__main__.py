@@ -58,6 +58,7 @@ class Arguments:
         "issuer",
         "port",
         "provider",
+        "timeout",
         "token",
         "verbose",
         "view",
@@ -76,6 +77,7 @@ class Arguments:
         interactive: bool = False,
         port: int = 0,
         provider: str | None = None,
+        timeout: float = 300.0,
     ) -> None:
         self.audience = audience
         self.view = view
@@ -87,6 +89,7 @@ class Arguments:
         self.interactive = interactive
         self.port = port
         self.provider = provider
+        self.timeout = timeout
 
     @property
     def signs_in(self) -> bool:
@@ -146,6 +149,7 @@ def parse(argv: Sequence[str]) -> Arguments:
         interactive=namespace.interactive,
         port=namespace.port,
         provider=namespace.provider,
+        timeout=namespace.timeout,
     )
 
 
@@ -259,6 +263,13 @@ def _parser() -> argparse.ArgumentParser:
         "--interactive",
         action="store_true",
         help="detect a platform first; sign in only when none is detected, and never in CI",
+    )
+    signin.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="how long to wait for the person to sign in (default: 300)",
     )
     signin.add_argument(
         "--port",
@@ -390,6 +401,7 @@ def _sign_in(args: Arguments, audience: str) -> str:
         client_secret=os.environ.get(CLIENT_SECRET_VARIABLE, ""),
         flow=flow,
         port=args.port,
+        timeout=args.timeout,
     )
     return token.raw
 

@@ -92,5 +92,8 @@ def summarize(
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
     line = " ".join(printable(redact(text, secrets, prepared=prepared)).split())
     if len(line) > limit:
-        line = line[: limit - 1] + "…"
+        cut = line[: limit - 1]
+        # End at a word if one ends near the limit: a cause cut mid-word reads as a typo.
+        words = cut.rsplit(" ", 1)[0]
+        line = (words if len(words) > limit * 3 // 4 else cut) + "…"
     return line

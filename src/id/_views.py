@@ -192,7 +192,7 @@ def _availability(spec: Spec, environ: Mapping[str, str]) -> str:
     if not all(installed(module) for module in spec.requires):
         return f"not available: needs the {spec.extra} extra (pip install 'id[{spec.extra}]')"
     reason = spec.load().detect(environ)
-    return f"available ({reason})" if reason else f"not available: {spec.signals}"
+    return f"available ({reason})" if reason else f"not available: needs {spec.signals}"
 
 
 def _offline_check(

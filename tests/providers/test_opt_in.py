@@ -93,3 +93,22 @@ def test_list_providers_marks_opt_in() -> None:
     lines = {line.split()[0]: line for line in result.stdout.splitlines()}
     assert "opt-in, --provider gcloud: available (gcloud is at" in lines["gcloud"]
     assert "opt-in, --provider azure-identity" in lines["azure-identity"]
+
+
+def test_an_opt_in_provider_that_is_absent_says_what_it_needs() -> None:
+    from id import AmbientCredentialError, detect_credential
+
+    with pytest.raises(AmbientCredentialError) as info:
+        detect_credential("pypi", environ={"PATH": "/nonexistent"}, provider="spiffe")
+    assert str(info.value) == (
+        "SPIFFE Workload API was asked for, but is not detected here: it needs "
+        "SPIFFE_ENDPOINT_SOCKET set and the spiffe extra (pip install 'id[spiffe]')"
+    )
+
+
+def test_summaries_end_at_a_word() -> None:
+    from id._redact import summarize
+
+    line = summarize("word " * 100, limit=50)
+    assert line.endswith("word…")
+    assert len(line) <= 50

@@ -251,3 +251,20 @@ def test_provider_enforces_pkce_and_redirect_uri() -> None:
         with pytest.raises(urllib.error.HTTPError) as info:
             _DIRECT.open(f"{provider.url}/token", urllib.parse.urlencode(form).encode(), timeout=10)
         assert b"PKCE verification failed" in info.value.read()
+
+
+def test_a_browser_that_cannot_be_opened_falls_back_to_pasting_the_code() -> None:
+    # webbrowser.open returns False when no browser starts: no waiting for a redirect that
+    # cannot come; the person is asked for the code instead (here they enter none).
+    with OpenIDProvider() as provider:
+        output = io.StringIO()
+        started = time.monotonic()
+        with pytest.raises(SignInError, match="no code was entered"):
+            Issuer(provider.url).identity_token(
+                "sigstore", open_browser=lambda _url: False, timeout=30, output=output,
+                prompt=lambda _text: "",
+            )  # fmt: skip
+        elapsed = time.monotonic() - started
+    assert "the browser could not be opened" in output.getvalue()
+    assert "open this URL in a browser" in output.getvalue()
+    assert elapsed < 5

@@ -73,18 +73,15 @@ SPECS: tuple[Spec, ...] = (
     # Opt-in: asked for by name only, never detected on their own.
     Spec("azure-identity", "Azure managed identity", CLOUD_WORKLOAD,
          "azure_identity:AzureManagedIdentity", opt_in=True,
-         signals="asked for by name; IDENTITY_ENDPOINT and IDENTITY_HEADER (App Service), "
-                 "else IMDS"),
+         signals="IDENTITY_ENDPOINT and IDENTITY_HEADER set (App Service), or IMDS"),
     Spec("gcloud", "gcloud", INTERACTIVE, "gcloud:Gcloud", opt_in=True,
-         signals="asked for by name, with gcloud on PATH"),
+         signals="gcloud on PATH"),
     Spec("aws", "AWS STS", CLOUD_WORKLOAD, "aws:AwsSts", opt_in=True,
          extra="aws", requires=("boto3",),
-         signals="asked for by name, with AWS credentials and the aws extra "
-                 "(pip install 'id[aws]')"),
+         signals="AWS credentials and the aws extra (pip install 'id[aws]')"),
     Spec("spiffe", "SPIFFE Workload API", CLOUD_WORKLOAD, "spiffe:SpiffeWorkloadApi",
          opt_in=True, extra="spiffe", requires=("grpc", "google.protobuf"),
-         signals="asked for by name, with SPIFFE_ENDPOINT_SOCKET set and the spiffe extra "
-                 "(pip install 'id[spiffe]')"),
+         signals="SPIFFE_ENDPOINT_SOCKET set and the spiffe extra (pip install 'id[spiffe]')"),
 )  # fmt: skip
 
 

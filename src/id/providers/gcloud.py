@@ -43,7 +43,11 @@ class Gcloud(Provider):
             self.title,
             "`gcloud auth print-identity-token`",
             fix=(
-                ". --audiences needs a service account: log in as one, or set "
+                f". --audiences needs a service account: check that {account} exists and this "
+                "login may impersonate it (roles/iam.serviceAccountOpenIdTokenCreator)"
+                if account
+                else ". --audiences needs a service account: log in as one "
+                "(gcloud auth activate-service-account), or name one to impersonate in "
                 f"{IMPERSONATE_VARIABLE}"
             ),
         )

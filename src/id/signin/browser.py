@@ -124,11 +124,26 @@ def _callback_server(port: int, state: str, result: _Redirect) -> HTTPServer:
     return server
 
 
-def _open_in_background(open_browser: Callable[[str], object], url: str) -> None:
+class _NoBrowser(Exception):  # noqa: N818 - an outcome
+    """The browser could not be opened: the person signs in on another device instead."""
+
+
+def _open_in_background(open_browser: Callable[[str], object], url: str) -> list[object]:
+    """Open `url` without waiting; the list receives what the opener returned, once it did
+    (`webbrowser.open` returns False when no browser could be started)."""
     import threading
 
+    opened: list[object] = []
+
+    def run() -> None:
+        try:
+            opened.append(open_browser(url))
+        except Exception:  # any failure to start a browser means "no browser"
+            opened.append(False)
+
     # A browser named by $BROWSER may not return until it exits: never wait for it.
-    threading.Thread(target=open_browser, args=(url,), daemon=True).start()
+    threading.Thread(target=run, daemon=True).start()
+    return opened
 
 
 def ask(prompt: str) -> str:
@@ -208,8 +223,19 @@ def authorization_code_flow(
                   f"visit:\n\n    {url}\n", file=output)  # fmt: skip
             import webbrowser
 
-            _open_in_background(open_browser or webbrowser.open, url)
-            code = _wait_for_redirect(server, result, timeout)
+            opened = _open_in_background(open_browser or webbrowser.open, url)
+            code = _wait_for_redirect(server, result, timeout, opened)
+    except _NoBrowser:
+        print("id: the browser could not be opened: sign in on any device instead.", file=output)
+        return authorization_code_flow(
+            issuer,
+            client_id,
+            client_secret,
+            oob=True,
+            timeout=timeout,
+            prompt=prompt,
+            output=output,
+        )
     finally:
         if server is not None:
             server.server_close()
@@ -226,12 +252,19 @@ def authorization_code_flow(
     return id_token_from(status, answer, issuer, client_id, nonce)
 
 
-def _wait_for_redirect(server: HTTPServer, result: _Redirect, timeout: float) -> str:
+def _wait_for_redirect(
+    server: HTTPServer, result: _Redirect, timeout: float, opened: list[object]
+) -> str:
     deadline = time.monotonic() + timeout
     server.timeout = 0.25
     while result.code is None and result.error is None:
         if time.monotonic() >= deadline:
-            raise SignInError(f"no sign-in within {timeout:g} s; run the command again to retry")
+            raise SignInError(
+                f"no sign-in within {timeout:g} s (--timeout to wait longer); if the provider "
+                "showed an error in the browser, check the client id and the issuer"
+            )
+        if opened and opened[0] is False:
+            raise _NoBrowser
         server.handle_request()
     if result.error is not None:
         raise SignInError(result.error)

@@ -191,3 +191,25 @@ def test_every_fixture_the_plugin_registers_starts_with_id_() -> None:
     ]
     assert len(fixtures) >= 8
     assert all(name.startswith("id_") for name in fixtures), fixtures
+
+
+def test_every_shell_line_of_the_testing_guide_runs() -> None:
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "testing.md").read_text()
+    lines = [
+        line
+        for block in re.findall(r"```sh\n(.*?)```", guide, flags=re.DOTALL)
+        for line in block.splitlines()
+        if line.startswith("python -m id.testing ")
+    ]
+    assert len(lines) == 6
+    for line in lines:
+        argv = [sys.executable if word == "python" else word for word in line.split()]
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+        expected = 1 if "--no-permission" in line else 0
+        assert result.returncode == expected, (line, result.stderr[-500:])
+        assert result.stdout, line

@@ -87,3 +87,8 @@ def test_platforms_page_has_a_section_per_provider_in_order() -> None:
     headings = re.findall(r"^## (\d+)\. .*\(`([a-z0-9-]+)`", page, flags=re.MULTILINE)
     assert [name for _, name in headings] == [provider.name for provider in PROVIDERS]
     assert [int(number) for number, _ in headings] == list(range(1, len(PROVIDERS) + 1))
+
+
+def test_the_readme_has_no_link_that_breaks_on_pypi() -> None:
+    # PyPI renders the README away from the repository: relative links and anchors break there.
+    assert re.findall(r"\]\((?!https?://)[^)]+\)", README) == []

@@ -111,3 +111,36 @@ def test_there_is_no_import_cycle() -> None:
 
     for module in sorted(graph):
         visit(module, [])
+
+
+def _served_audience(name: str) -> str:
+    from id.testing import FixedAudienceJob
+
+    emulator = EMULATORS[name]
+    if isinstance(emulator, type) and issubclass(emulator, FixedAudienceJob):
+        return str(emulator.default_audience)
+    return "api://AzureADTokenExchange" if name == "azure-pipelines" else "pypi"
+
+
+@pytest.mark.parametrize("name", [spec.name for spec in SPECS])
+def test_the_platforms_pages_try_it_line_works_for_every_provider(name: str) -> None:
+    # docs/platforms.md: "python -m id.testing NAME -- python -m id --show AUDIENCE".
+    import subprocess
+    import sys
+
+    from id.providers import spec
+
+    text = (ROOT / "docs" / "platforms.md").read_text(encoding="utf-8")
+    assert "python -m id.testing NAME -- python -m id --show AUDIENCE" in text
+    named = ["--provider", name] if spec(name).opt_in else []
+    options = ["--audience", "pypi"] if name == "gitlab" else []
+    argv = [sys.executable, "-m", "id.testing", name, *options, "--", sys.executable, "-m", "id"]
+    result = subprocess.run(
+        [*argv, "--show", *named, _served_audience(name)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-800:]
+    assert "issuer:" in result.stdout

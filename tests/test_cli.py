@@ -389,3 +389,9 @@ def test_nothing_detected_names_the_usual_causes() -> None:
     assert result.returncode == 3
     assert "ID_KUBERNETES_TOKEN_FILE is not set" in result.stderr
     assert "tox: pass_env" in result.stderr
+
+
+def test_a_mistyped_provider_gets_a_suggestion() -> None:
+    result = run_id("--provider", "githb", "pypi", env=job_environ({}))
+    assert result.returncode == 1
+    assert "there is no provider named 'githb' (did you mean 'github'?)" in result.stderr

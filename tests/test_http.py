@@ -280,8 +280,11 @@ def test_tls_with_a_private_ca_from_ssl_cert_file(
     certificate_authority.cert_pem.write_to_path(str(bundle))
     with serving({"/": ok}, tls=server_tls(certificate_authority)) as server:
         assert server.url.startswith("https://")
-        with pytest.raises(HttpError, match="CERTIFICATE_VERIFY_FAILED"):
+        with pytest.raises(HttpError, match="CERTIFICATE_VERIFY_FAILED") as info:
             request("GET", f"{server.url}/", seconds=3)
+        # Not retried: the next attempt would meet the same certificate.
+        assert "attempts" not in str(info.value)
+        assert "SSL_CERT_FILE" in str(info.value)
         response = request("GET", f"{server.url}/", environ={"SSL_CERT_FILE": str(bundle)})
     assert response.text() == "fine"
 
@@ -306,6 +309,12 @@ def test_unreadable_ssl_cert_file_is_a_clear_error(tmp_path) -> None:  # type: i
 def test_unsupported_urls(url: str) -> None:
     with pytest.raises(HttpError):
         request("GET", url)
+
+
+def test_a_name_that_does_not_resolve_is_not_retried() -> None:
+    with pytest.raises(HttpError, match="does not resolve") as info:
+        request("GET", "https://name-that-does-not-exist.invalid/", seconds=10)
+    assert "attempts" not in str(info.value)
 
 
 def test_non_ascii_digits_in_numeric_headers_are_ignored() -> None:

@@ -3,6 +3,7 @@ pasted-code and device flows, and the rule that nothing interactive starts in CI
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -157,3 +158,15 @@ def test_browser_flow_in_headless_chromium(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert claims(result.stdout.strip())["email"] == "person@example.com"
     assert "You are signed in" in (tmp_path / "page.html").read_text()
+
+
+def test_issuer_with_verify_signs_in_then_verifies(tmp_path: Path) -> None:
+    with OpenIDProvider() as provider:
+        environ = job_environ({"BROWSER": provider.browser(tmp_path)})
+        result = run_id(
+            "--issuer", provider.url, "--client-id", "sigstore", "--verify", env=environ
+        )
+        jwks_fetched = any(r.path.endswith("/jwks") for r in provider.requests)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["aud"] == "sigstore"
+    assert jwks_fetched

@@ -273,6 +273,8 @@ def test_detect_gcp_request_fails_or_times_out(faults: Faults) -> None:
 def test_buildkite_no_agent() -> None:
     with Buildkite(agent_installed=False) as job:
         environ = job_environ({**job.environ, "PATH": "/nonexistent"})
+        # 2.0 asks the agent API instead where the job's access token is there.
+        del environ["BUILDKITE_AGENT_ACCESS_TOKEN"]
         with pytest.raises(AmbientCredentialError, match="buildkite-agent is not on PATH"):
             detect_credential("some-audience", environ=environ)
 

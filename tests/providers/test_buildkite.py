@@ -20,14 +20,37 @@ def test_token_from_the_agent() -> None:
     assert request.json() == {"audience": "sigstore"}
 
 
-def test_agent_not_on_path() -> None:
+def test_agent_not_on_path_nor_its_access_token() -> None:
     with Buildkite(agent_installed=False) as job:
         environ = job_environ(job.environ)
         environ["PATH"] = "/nonexistent"
+        del environ["BUILDKITE_AGENT_ACCESS_TOKEN"]
         with pytest.raises(
             AmbientCredentialError, match="Buildkite: buildkite-agent is not on PATH"
-        ):
+        ) as info:
             detect_credential("sigstore", environ=environ)
+    assert "BUILDKITE_AGENT_ACCESS_TOKEN" in str(info.value)
+
+
+def test_without_the_agent_binary_the_agent_api_is_asked() -> None:
+    # A step in its own container image: no buildkite-agent, but the job's access token.
+    with Buildkite(agent_installed=False) as job:
+        environ = job_environ({**job.environ, "PATH": "/nonexistent"})
+        token = detect_credential("sigstore", environ=environ)
+        (request,) = job.requests
+    assert claims(token or "")["aud"] == "sigstore"
+    assert request.method == "POST"
+    assert request.path == f"/v3/jobs/{job.job_id}/oidc/tokens"
+    assert request.headers["authorization"] == f"Token {job.agent_token}"
+    assert request.json() == {"audience": "sigstore"}
+
+
+def test_the_agent_api_refusing_is_reported_without_the_access_token() -> None:
+    with Buildkite(agent_installed=False, faults=Faults(status=403, body=b"denied")) as job:
+        environ = job_environ({**job.environ, "PATH": "/nonexistent"})
+        with pytest.raises(AmbientCredentialError, match="the agent API answered HTTP 403") as info:
+            detect_credential("sigstore", environ=environ)
+    assert job.agent_token not in str(info.value)
 
 
 def test_agent_error_carries_its_stderr() -> None:

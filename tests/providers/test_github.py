@@ -1,4 +1,4 @@
-"""GitHub Actions (and Forgejo) against the emulated token endpoint."""
+"""GitHub Actions against the emulated token endpoint."""
 
 from __future__ import annotations
 
@@ -68,16 +68,6 @@ def test_missing_permission_names_the_fix() -> None:
     assert "permissions: id-token: write" in message
     assert "forks" in message
     assert "ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN not set" in message
-
-
-def test_forgejo_wording() -> None:
-    with GitHubActions(id_token_permission=False) as job:
-        environ = job_environ({**job.environ, "FORGEJO_ACTIONS": "true"})
-        with pytest.raises(
-            GitHubOidcPermissionCredentialError,
-            match="Forgejo Actions: .*enable-openid-connect: true",
-        ):
-            detect_credential("pypi", environ=environ)
 
 
 def test_refused_request_token_is_not_a_permission_error_and_hides_the_secret() -> None:

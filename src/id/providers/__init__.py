@@ -38,7 +38,9 @@ GOOGLE_PRODUCT_NAMES = frozenset({"Google", "Google Compute Engine"})
 SPECS: tuple[Spec, ...] = (
     Spec("token", "Explicit token", EXPLICIT, "explicit:ExplicitToken",
          any_of=("ID_OIDC_TOKEN", "ID_OIDC_TOKEN_FILE")),
-    # Forgejo's and Gitea's runners set GITHUB_ACTIONS too.
+    # Forgejo's and Gitea's runners set GITHUB_ACTIONS too: asked first, they name themselves.
+    Spec("forgejo", "Forgejo Actions", CI_JOB, "forgejo:ForgejoActions",
+         any_of=("FORGEJO_ACTIONS", "GITEA_ACTIONS")),
     Spec("github", "GitHub Actions", CI_JOB, "github:GitHubActions", any_of=("GITHUB_ACTIONS",)),
     Spec("gitlab", "GitLab CI", CI_JOB, "gitlab:GitLabCI", any_of=("GITLAB_CI",)),
     Spec("buildkite", "Buildkite", CI_JOB, "buildkite:Buildkite", any_of=("BUILDKITE",)),
@@ -57,6 +59,11 @@ SPECS: tuple[Spec, ...] = (
     Spec("codefresh", "Codefresh", CI_JOB, "codefresh:Codefresh",
          any_of=("CF_BUILD_ID", "CF_OIDC_REQUEST_URL")),
     Spec("bitrise", "Bitrise", CI_JOB, "bitrise:Bitrise", any_of=("BITRISE_BUILD_URL",)),
+    # Vercel's builds have the token in a variable; its Functions get it per request.
+    Spec("vercel", "Vercel", CI_JOB, "vercel:Vercel", any_of=("VERCEL",)),
+    Spec("gitpod", "Gitpod", CLOUD_WORKLOAD, "gitpod:Gitpod", any_of=("GITPOD_WORKSPACE_ID",)),
+    Spec("modal", "Modal", CLOUD_WORKLOAD, "modal:Modal", any_of=("MODAL_IDENTITY_TOKEN",)),
+    Spec("nomad", "HashiCorp Nomad", TOKEN_FILE, "nomad:Nomad", any_of=("NOMAD_ALLOC_ID",)),
     Spec("kubernetes", "Kubernetes", TOKEN_FILE, "kubernetes:Kubernetes",
          all_of=("KUBERNETES_SERVICE_HOST", "ID_KUBERNETES_TOKEN_FILE")),
     Spec("aks", "Azure workload identity (AKS)", TOKEN_FILE, "aks:AzureWorkloadIdentity",
@@ -79,6 +86,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("aws", "AWS STS", CLOUD_WORKLOAD, "aws:AwsSts", opt_in=True,
          extra="aws", requires=("boto3",),
          signals="AWS credentials and the aws extra (pip install 'id[aws]')"),
+    Spec("vault", "HashiCorp Vault", CLOUD_WORKLOAD, "vault:Vault", opt_in=True,
+         signals="VAULT_ADDR and VAULT_TOKEN set, and the role in ID_VAULT_ROLE"),
     Spec("spiffe", "SPIFFE Workload API", CLOUD_WORKLOAD, "spiffe:SpiffeWorkloadApi",
          opt_in=True, extra="spiffe", requires=("grpc", "google.protobuf"),
          signals="SPIFFE_ENDPOINT_SOCKET set and the spiffe extra (pip install 'id[spiffe]')"),

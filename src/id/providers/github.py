@@ -5,7 +5,6 @@ from __future__ import annotations
 from .._errors import AmbientCredentialError, GitHubOidcPermissionCredentialError
 from ._answers import token_field
 from ._base import Context, Provider
-from ._spec import is_set
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
@@ -22,31 +21,35 @@ def token_from_answer(response: Response, title: str = "GitHub Actions") -> str:
 
 
 class GitHubActions(Provider):
-    """A GitHub Actions job (github.com or Enterprise Server), or a Forgejo Actions job."""
+    """A GitHub Actions job (github.com or Enterprise Server). Forgejo's runner speaks the same
+    protocol (`forgejo.py`)."""
 
     name = "github"
+    #: What the job must say to get OIDC tokens, for the error when it has none.
+    permission_fix = (
+        "add `permissions: id-token: write` to the workflow or the job; pull requests from forks "
+        "never get a token"
+    )
+    #: The class of that error: sigstore reads this one as "fix `permissions:`".
+    permission_error: type[AmbientCredentialError] = GitHubOidcPermissionCredentialError
+
+    def job_title(self, context: Context) -> str:
+        """The platform the job runs on, for messages."""
+        del context
+        return self.title
 
     def preflight(self, audience: str, context: Context) -> tuple[str, str, str]:
         """The job's title, request URL and request token; the permission error without them."""
-        # FORGEJO_ACTIONS is set by Forgejo's runner (unverified against its docs): only the
-        # wording of the messages depends on it.
-        forgejo = is_set(context.environ.get("FORGEJO_ACTIONS"))
-        title = "Forgejo Actions" if forgejo else self.title
+        title = self.job_title(context)
         url = context.url(REQUEST_URL)
         request_token = context.secret(REQUEST_TOKEN)
         if not url or not request_token:
             missing = " and ".join(
                 n for n, v in ((REQUEST_URL, url), (REQUEST_TOKEN, request_token)) if not v
             )
-            if forgejo:
-                fix = "add `enable-openid-connect: true` to the job in the workflow file"
-            else:
-                fix = (
-                    "add `permissions: id-token: write` to the workflow or the job; "
-                    "pull requests from forks never get a token"
-                )
-            raise GitHubOidcPermissionCredentialError(
-                f"{title}: this job may not request OIDC tokens ({missing} not set): {fix}"
+            raise self.permission_error(
+                f"{title}: this job may not request OIDC tokens ({missing} not set): "
+                f"{self.permission_fix}"
             )
         return title, url, request_token
 

@@ -37,14 +37,20 @@ from .fixed import (
     FixedAudienceJob,
     HCPTerraform,
     Kubernetes,
+    Modal,
     Semaphore,
     Spacelift,
 )
+from .forgejo import ForgejoActions
 from .gcloud import Gcloud
 from .gcp import GoogleCloud
 from .github import GitHubActions
 from .gitlab import GitLabCI
+from .gitpod import Gitpod
+from .nomad import Nomad
 from .openid import OpenIDProvider
+from .vault import Vault
+from .vercel import Vercel
 
 
 class _SpiffeWorkloadApi:
@@ -62,6 +68,7 @@ class _SpiffeWorkloadApi:
 #: Every emulator, by the name of the provider it emulates (`tests/test_registry.py` checks that
 #: every provider has one). Each takes `claims`, `faults`, `lifetime` and `tls`.
 EMULATORS: dict[str, type[Any]] = {
+    "forgejo": ForgejoActions,
     "github": GitHubActions,
     "gitlab": GitLabCI,
     "buildkite": Buildkite,
@@ -78,10 +85,15 @@ EMULATORS: dict[str, type[Any]] = {
     "spacelift": Spacelift,
     "terraform": HCPTerraform,
     "env0": Env0,
+    "vercel": Vercel,
+    "gitpod": Gitpod,
+    "modal": Modal,
+    "nomad": Nomad,
     "kubernetes": Kubernetes,
     "aks": AzureWorkloadIdentity,
     "eks": AwsWebIdentity,
     "aws": AwsSts,
+    "vault": Vault,
     "spiffe": _SpiffeWorkloadApi,
 }
 
@@ -102,18 +114,24 @@ __all__ = [
     "ExplicitToken",
     "Faults",
     "FixedAudienceJob",
+    "ForgejoActions",
     "Gcloud",
     "GitHubActions",
     "GitLabCI",
+    "Gitpod",
     "GoogleCloud",
     "HCPTerraform",
     "Kubernetes",
     "LoopbackServer",
+    "Modal",
+    "Nomad",
     "OIDCIssuer",
     "OpenIDProvider",
     "Reply",
     "Request",
     "Semaphore",
     "Spacelift",
+    "Vault",
+    "Vercel",
     "clean_environ",
 ]

@@ -80,15 +80,17 @@ class Emulator:
         """The claims a real token of this platform carries for `audience`."""
         raise NotImplementedError
 
-    def mint(self, audience: str, claims: Mapping[str, Any] | None = None) -> str:
-        """A token for `audience` with `claims` (default: the platform's) and the test's overrides.
+    def mint(self, audience: str | list[str], claims: Mapping[str, Any] | None = None) -> str:
+        """A token for `audience` (one, or a list) with `claims` (default: the platform's) and
+        the test's overrides.
 
         The overrides given to the emulator win, so `claims={"aud": "other"}` gives a token for
         the wrong audience, and `lifetime=-60` an expired one.
         """
         if self.faults is not None and self.faults.token is not None:
             return self.faults.token
-        base = self.platform_claims(audience) if claims is None else dict(claims)
+        first = audience if isinstance(audience, str) else audience[0]
+        base = self.platform_claims(first) if claims is None else dict(claims)
         payload = {**base, "aud": audience, **self.claim_overrides}
         return self.issuer.mint(payload, lifetime=self.lifetime)
 

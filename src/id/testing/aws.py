@@ -63,7 +63,7 @@ class AwsSts(Emulator):
             return _error(
                 403, "AccessDenied", "Outbound identity federation is not enabled for the account"
             )
-        token = self.mint(audiences[0] if len(audiences) == 1 else audiences)  # type: ignore[arg-type]
+        token = self.mint(audiences[0] if len(audiences) == 1 else audiences)
         body = (
             f'<GetWebIdentityTokenResponse xmlns="{_NAMESPACE}"><GetWebIdentityTokenResult>'
             f"<WebIdentityToken>{escape(token)}</WebIdentityToken>"

@@ -70,7 +70,7 @@ class Buildkite(Emulator):
         if not isinstance(body, dict):
             return Reply.json(422, {"message": "invalid request body"})
         audience = body.get("audience") or f"https://buildkite.com/{self.organization}"
-        return Reply.json(201, {"token": self.mint(str(audience))})
+        return Reply.json(200, {"token": self.mint(str(audience))})
 
     def job_environ(self) -> dict[str, str]:
         """The variables of a job on an agent whose API is the emulator."""

@@ -147,3 +147,12 @@ class ExplicitToken(_VariableJob):
 
     platform = "token"
     variable = "ID_OIDC_TOKEN"
+
+
+class Modal(_VariableJob):
+    """A Modal Function container: `MODAL_IDENTITY_TOKEN`, for `oidc.modal.com` (the token
+    lives as long as Modal's, 48 h; `lifetime=` shortens it to test an expired container)."""
+
+    platform = "modal"
+    default_audience = "oidc.modal.com"
+    variable = "MODAL_IDENTITY_TOKEN"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -198,15 +199,12 @@ def test_show_marks_a_token_not_valid_yet_and_checks_the_audience() -> None:
     assert "the token is for 'pypi', not 'sigstore'" in other.stderr
 
 
-def test_verify_without_the_verify_extra_says_which_extra() -> None:
+def test_verify_without_the_verify_extra_says_which_extra(tmp_path: Path) -> None:
     import subprocess
     import sys
-    from pathlib import Path
-
-    import id
 
     token = OIDCIssuer().mint({"sub": "s", "aud": "pypi"})
-    source = str(Path(id.__file__).resolve().parent.parent)
+    source = package_alone(tmp_path)
     script = (
         "import sys\n"
         f"sys.path = [p for p in sys.path if 'site-packages' not in p] + [{source!r}]\n"
@@ -346,15 +344,23 @@ def test_explain_exits_non_zero_when_it_predicts_a_failure() -> None:
     assert result.returncode == 1
 
 
-def test_list_providers_names_the_missing_extra() -> None:
-    # The package alone, on a path without site-packages: no boto3, no grpc.
-    import subprocess
-    import sys
-    from pathlib import Path
+def package_alone(folder: Path) -> str:
+    """A folder holding a copy of the `id` package and nothing else: with site-packages off the
+    path, none of the extras' libraries can be imported, wherever `id` itself is installed."""
+    import shutil
 
     import id
 
-    source = str(Path(id.__file__).resolve().parent.parent)
+    shutil.copytree(Path(id.__file__).resolve().parent, folder / "id")
+    return str(folder)
+
+
+def test_list_providers_names_the_missing_extra(tmp_path: Path) -> None:
+    # The package alone, on a path without site-packages: no boto3, no grpc.
+    import subprocess
+    import sys
+
+    source = package_alone(tmp_path)
     script = (
         "import sys\n"
         f"sys.path = [p for p in sys.path if 'site-packages' not in p] + [{source!r}]\n"

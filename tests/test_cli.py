@@ -71,7 +71,7 @@ def test_no_platform_prints_nothing_and_exits_3() -> None:
     assert result.returncode == 3
     assert result.stdout == ""
     assert result.stderr.startswith(
-        "id: no supported environment detected (checked: Explicit token, GitHub Actions, "
+        "id: no supported environment detected (checked: Explicit token, Forgejo Actions, "
     )
 
 

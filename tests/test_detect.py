@@ -21,16 +21,19 @@ def test_none_when_no_platform_is_present() -> None:
 def test_order_is_explicit_then_ci_then_files_then_cloud_metadata() -> None:
     names = [p.name for p in PROVIDERS]
     assert names[0] == "token"
-    assert names[1:13] == [
-        "github", "gitlab", "buildkite", "circleci", "bitbucket", "semaphore", "spacelift",
-        "terraform", "env0", "azure-pipelines", "codefresh", "bitrise",
+    # Forgejo before GitHub: its runner sets GITHUB_ACTIONS too.
+    assert names[1:16] == [
+        "forgejo", "github", "gitlab", "buildkite", "circleci", "bitbucket", "semaphore",
+        "spacelift", "terraform", "env0", "azure-pipelines", "codefresh", "bitrise", "vercel",
+        "gitpod",
     ]  # fmt: skip
-    assert names[13:16] == ["kubernetes", "aks", "eks"]
-    assert names[16] == "gcp"
+    # Workloads; Fly before the web-identity file its init writes.
+    assert names[16:22] == ["modal", "nomad", "fly", "kubernetes", "aks", "eks"]
+    assert names[22] == "gcp"
     # Opt-in providers come last and are never detected on their own.
-    assert names[17:] == ["azure-identity", "gcloud", "aws", "spiffe"]
-    assert all(p.opt_in for p in PROVIDERS[17:])
-    assert not any(p.opt_in for p in PROVIDERS[:17])
+    assert names[23:] == ["azure-identity", "gcloud", "aws", "vault", "spiffe"]
+    assert all(p.opt_in for p in PROVIDERS[23:])
+    assert not any(p.opt_in for p in PROVIDERS[:23])
 
 
 @pytest.mark.parametrize("ci", [GitLabCI, Buildkite])

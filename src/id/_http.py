@@ -150,6 +150,7 @@ class Request:
         "secret_forms",
         "secrets",
         "tls_required",
+        "unix_socket",
         "url",
     )
 
@@ -164,6 +165,7 @@ class Request:
         tls_required: bool = False,
         max_bytes: int = MAX_RESPONSE_BYTES,
         seconds: float | None = None,
+        unix_socket: str | None = None,
     ) -> None:
         self.method = method
         self.url = url
@@ -174,6 +176,9 @@ class Request:
         self.tls_required = tls_required
         self.max_bytes = max_bytes
         self.seconds = seconds
+        #: Connect to this unix socket instead of the URL's host (Fly.io's `/.fly/api`); the URL
+        #: still gives the request's path and Host.
+        self.unix_socket = unix_socket
 
     def to(self, url: str, *, method: str | None = None, keep_body: bool = True) -> Request:
         """The same request sent to `url` (the next hop of a redirect)."""
@@ -186,6 +191,7 @@ class Request:
             tls_required=self.tls_required,
             max_bytes=self.max_bytes,
             seconds=self.seconds,
+            unix_socket=self.unix_socket,
         )
 
     def redact(self, text: str) -> str:
@@ -382,6 +388,16 @@ class _Watchdog:
         self._timer.cancel()
 
 
+class _UnixSocket(socket.socket):
+    """A unix socket that lets http.client set TCP_NODELAY, which it sets on every connection and
+    which a unix socket refuses (EOPNOTSUPP) where http.client expects only ENOPROTOOPT."""
+
+    def setsockopt(self, level: int, option: int, value: Any, *rest: Any) -> None:
+        if level == socket.IPPROTO_TCP:
+            return
+        super().setsockopt(level, option, value, *rest)
+
+
 def _resolve(host: str, port: int, seconds: float) -> list[Any]:
     """`getaddrinfo`, bounded in time: it cannot be interrupted, so it runs in a thread."""
     if _ip(host) is not None:
@@ -410,7 +426,7 @@ class HttpClient:
     def __init__(self, deadline: Deadline, environ: Mapping[str, str]) -> None:
         self._deadline = deadline
         self._environ = environ
-        self._connections: dict[tuple[str, str, int], http.client.HTTPConnection] = {}
+        self._connections: dict[tuple[str, ...], http.client.HTTPConnection] = {}
         self._watchdog: _Watchdog | None = None
 
     def __enter__(self) -> HttpClient:
@@ -458,7 +474,7 @@ class HttpClient:
             try:
                 response = self._once(request, target, deadline)
             except (OSError, http.client.HTTPException) as exc:
-                self._drop(target)
+                self._drop(target, request)
                 failure = request.redact(_describe_exception(exc))
                 if not _transient(exc):
                     raise HttpError(
@@ -513,7 +529,7 @@ class HttpClient:
             data = self._read_body(raw, request, connection, deadline)
             watchdog.check()
         except BaseException as exc:
-            self._drop(target)
+            self._drop(target, request)
             if watchdog.fired and not isinstance(exc, HttpError):
                 raise socket.timeout(
                     f"no complete answer within {limit:.3g} s (the attempt's time limit)"
@@ -523,7 +539,7 @@ class HttpClient:
             watchdog.cancel()
             self._watchdog = None
         if raw.will_close:
-            self._drop(target)
+            self._drop(target, request)
         headers = {k.lower(): v for k, v in raw.getheaders()}
         response = Response(request, raw.status, raw.reason, headers, data)
         _log.debug(
@@ -579,8 +595,12 @@ class HttpClient:
                 )
             chunks.append(chunk)
 
-    def _drop(self, target: _Target) -> None:
-        connection = self._connections.pop(target.origin, None)
+    @staticmethod
+    def _key(target: _Target, request: Request) -> tuple[str, ...]:
+        return (request.unix_socket or "", *map(str, target.origin))
+
+    def _drop(self, target: _Target, request: Request) -> None:
+        connection = self._connections.pop(self._key(target, request), None)
         if connection is not None:
             connection.close()
 
@@ -588,8 +608,8 @@ class HttpClient:
         self, target: _Target, request: Request, deadline: Deadline
     ) -> tuple[http.client.HTTPConnection, str]:
         """A connection for `target` and the request target to send on it."""
-        proxy = self._proxy_for(target)
-        existing = self._connections.get(target.origin)
+        proxy = None if request.unix_socket else self._proxy_for(target)
+        existing = self._connections.get(self._key(target, request))
         request_target = (
             request.url if proxy is not None and target.scheme == "http" else target.path
         )
@@ -617,14 +637,19 @@ class HttpClient:
         connection.response_class = _CappedResponse
         # Not in typeshed, but the documented-in-source hook every HTTPConnection connects by.
         connection._create_connection = self._connector(  # type: ignore[attr-defined]
-            target if proxy is None else None
+            target if proxy is None else None, request.unix_socket
         )
-        self._connections[target.origin] = connection
+        self._connections[self._key(target, request)] = connection
         return connection, request_target
 
-    def _connector(self, target: _Target | None) -> Callable[..., socket.socket]:
+    def _connector(
+        self, target: _Target | None, unix_socket: str | None = None
+    ) -> Callable[..., socket.socket]:
         """`socket.create_connection`, with name resolution bounded in time, the socket handed to
-        the attempt's watchdog, and, for plain HTTP to a trusted name, the peer checked."""
+        the attempt's watchdog, and, for plain HTTP to a trusted name, the peer checked; or a
+        connection to `unix_socket`."""
+        if unix_socket is not None:
+            return self._unix_connector(unix_socket)
         check_peer = (
             target is not None
             and target.scheme == "http"
@@ -657,6 +682,23 @@ class HttpClient:
                     )
                 return sock
             raise error or OSError(f"no address for {host}")
+
+        return connect
+
+    def _unix_connector(self, path: str) -> Callable[..., socket.socket]:
+        def connect(
+            address: tuple[str, int], timeout: float | None = None, source_address: Any = None
+        ) -> socket.socket:
+            sock = _UnixSocket(socket.AF_UNIX, socket.SOCK_STREAM)
+            if self._watchdog is not None:
+                self._watchdog.sockets.append(sock)
+            sock.settimeout(timeout if timeout is not None else self._deadline.attempt_timeout())
+            try:
+                sock.connect(path)
+            except OSError:
+                sock.close()
+                raise
+            return sock
 
         return connect
 

@@ -64,6 +64,10 @@ SPECS: tuple[Spec, ...] = (
     Spec("gitpod", "Gitpod", CLOUD_WORKLOAD, "gitpod:Gitpod", any_of=("GITPOD_WORKSPACE_ID",)),
     Spec("modal", "Modal", CLOUD_WORKLOAD, "modal:Modal", any_of=("MODAL_IDENTITY_TOKEN",)),
     Spec("nomad", "HashiCorp Nomad", TOKEN_FILE, "nomad:Nomad", any_of=("NOMAD_ALLOC_ID",)),
+    # Before the web-identity file: Fly's init writes one (for sts.amazonaws.com) too.
+    Spec("fly", "Fly.io Machines", CLOUD_WORKLOAD, "fly:FlyMachines",
+         all_of=("FLY_APP_NAME", "FLY_MACHINE_ID"), needs_path=("ID_FLY_API_SOCKET", "/.fly/api"),
+         signals="FLY_APP_NAME and FLY_MACHINE_ID set, and the socket /.fly/api"),
     Spec("kubernetes", "Kubernetes", TOKEN_FILE, "kubernetes:Kubernetes",
          all_of=("KUBERNETES_SERVICE_HOST", "ID_KUBERNETES_TOKEN_FILE")),
     Spec("aks", "Azure workload identity (AKS)", TOKEN_FILE, "aks:AzureWorkloadIdentity",

@@ -56,6 +56,7 @@ class Spec:
         "files",
         "kind",
         "name",
+        "needs_path",
         "opt_in",
         "prefixes",
         "requires",
@@ -78,6 +79,7 @@ class Spec:
         signals: str = "",
         extra: str = "",
         requires: tuple[str, ...] = (),
+        needs_path: tuple[str, str] | None = None,
     ) -> None:
         self.name = name
         self.title = title
@@ -93,6 +95,9 @@ class Spec:
         #: The optional extra (`pip install 'id[EXTRA]'`) that brings the modules it `requires`.
         self.extra = extra
         self.requires = requires
+        #: (variable, default): a path that must also exist, named by the variable or the
+        #: default (Fly.io's API socket).
+        self.needs_path = needs_path
 
     @property
     def signals(self) -> str:
@@ -111,7 +116,8 @@ class Spec:
     @property
     def variables(self) -> tuple[str, ...]:
         """Every variable named in the presence data."""
-        return self.any_of + self.all_of
+        path = (self.needs_path[0],) if self.needs_path is not None else ()
+        return self.any_of + self.all_of + path
 
     def names_variable(self, name: str) -> bool:
         """Whether the variable `name` is part of this provider's presence."""
@@ -129,6 +135,12 @@ class Spec:
         Reads variables and, for file predicates, at most 256 bytes of a file: no network, no
         subprocess, no import. `files` replaces the spec's file predicates (tests).
         """
+        if self.needs_path is not None:
+            import os
+
+            variable, default = self.needs_path
+            if not os.path.exists(environ.get(variable) or default):
+                return None
         for variable in self.any_of:
             value = environ.get(variable)
             if value is not None and is_set(value):

@@ -41,6 +41,7 @@ from .fixed import (
     Semaphore,
     Spacelift,
 )
+from .fly import FlyMachines
 from .forgejo import ForgejoActions
 from .gcloud import Gcloud
 from .gcp import GoogleCloud
@@ -89,6 +90,7 @@ EMULATORS: dict[str, type[Any]] = {
     "gitpod": Gitpod,
     "modal": Modal,
     "nomad": Nomad,
+    "fly": FlyMachines,
     "kubernetes": Kubernetes,
     "aks": AzureWorkloadIdentity,
     "eks": AwsWebIdentity,
@@ -114,6 +116,7 @@ __all__ = [
     "ExplicitToken",
     "Faults",
     "FixedAudienceJob",
+    "FlyMachines",
     "ForgejoActions",
     "Gcloud",
     "GitHubActions",

@@ -18,8 +18,9 @@ def test_prints_the_token_and_nothing_else() -> None:
     with GitHubActions() as job:
         result = run_id("sigstore", env=job_environ(job.environ))
     assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
     token, newline, rest = result.stdout.partition("\n")
+    # Only the runner's mask command, which the runner consumes (never shown in the log).
+    assert result.stderr == f"::add-mask::{token}\n"
     assert (newline, rest) == ("\n", "")
     assert claims(token)["aud"] == "sigstore"
 
@@ -110,7 +111,8 @@ def test_verbose_success_keeps_the_token_off_stderr() -> None:
     token = result.stdout.strip()
     assert result.returncode == 0
     assert "GET http://127.0.0.1" in result.stderr
-    assert token not in result.stderr
+    logged = [line for line in result.stderr.splitlines() if not line.startswith("::add-mask::")]
+    assert token not in "\n".join(logged)
     assert job.request_token not in result.stderr
 
 
@@ -401,3 +403,19 @@ def test_a_mistyped_provider_gets_a_suggestion() -> None:
     result = run_id("--provider", "githb", "pypi", env=job_environ({}))
     assert result.returncode == 1
     assert "there is no provider named 'githb' (did you mean 'github'?)" in result.stderr
+
+
+def test_in_a_github_job_the_runner_is_told_to_mask_the_token() -> None:
+    with GitHubActions() as job:
+        result = run_id("pypi", env=job_environ(job.environ))
+    token = result.stdout.strip()
+    assert result.stdout == f"{token}\n"  # stdout keeps the token alone: TOKEN=$(...) works
+    assert f"::add-mask::{token}" in result.stderr.splitlines()
+
+
+@pytest.mark.usefixtures("off_cloud")
+def test_outside_a_runner_no_mask_command_prints_the_token() -> None:
+    token = OIDCIssuer().mint({"sub": "s", "aud": "pypi"})
+    result = run_id("pypi", env=job_environ({"ID_OIDC_TOKEN": token}))
+    assert result.stdout == f"{token}\n"
+    assert token not in result.stderr

@@ -433,6 +433,19 @@ def _obtain(args: Arguments, audience: str) -> str | None:
     return raw
 
 
+def _mask_in_the_job_log(token: str) -> None:
+    """Inside a GitHub or Forgejo runner, have it mask the token in the job's log before it is
+    printed. The runner reads workflow commands on stderr as on stdout (actions/runner
+    ScriptHandler, forgejo/runner job_executor), so stdout keeps only the token and
+    `TOKEN=$(python -m id AUD)` captures just it. Anywhere else the line would print the token
+    in clear: it is written only where GITHUB_ACTIONS says a runner reads it."""
+    from .providers._spec import is_set
+
+    if is_set(os.environ.get("GITHUB_ACTIONS")):
+        sys.stderr.write(f"::add-mask::{token}\n")
+        sys.stderr.flush()
+
+
 def _render(args: Arguments, raw: str, audience: str) -> str:
     from . import _views
 
@@ -524,6 +537,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         raw = _obtain(args, audience)
         if raw is None:
             return _not_detected()
+        if args.view == "token":
+            _mask_in_the_job_log(raw)
         sys.stdout.write(_render(args, raw, audience))
     except (Exception, KeyboardInterrupt) as exc:
         return _failure(exc, args.verbose)

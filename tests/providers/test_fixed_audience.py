@@ -211,6 +211,7 @@ def test_asking_for_an_absent_or_unknown_provider() -> None:
     ):
         detect_credential("pypi", environ=job_environ({}), provider="github")
     with pytest.raises(
-        UnknownProviderError, match="no provider named 'jenkins'; the providers are: token, forgejo, github"
+        UnknownProviderError,
+        match="no provider named 'jenkins'; the providers are: token, forgejo, github",
     ):
         detect_credential("pypi", provider="jenkins")

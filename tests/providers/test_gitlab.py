@@ -54,7 +54,8 @@ def test_missing_variable_shows_the_yaml_to_add() -> None:
             detect_credential("sigstore", environ=job_environ(job.environ))
     assert str(info.value) == (
         "GitLab CI: no ID token for audience 'sigstore': the variable SIGSTORE_ID_TOKEN is not "
-        "set. Declare it in .gitlab-ci.yml, in the job that needs it:\n"
+        "set (PYPI_ID_TOKEN is for 'pypi'). Declare it in .gitlab-ci.yml, in the job that needs "
+        "it:\n"
         "  id_tokens:\n    SIGSTORE_ID_TOKEN:\n      aud: sigstore"
     )
 
@@ -80,3 +81,20 @@ def test_variable_holding_a_token_for_another_audience() -> None:
             match="GitLab CI returned a token for audience 'testpypi', not 'pypi'",
         ):
             detect_credential("pypi", environ=job_environ(job.environ))
+
+
+def test_a_token_under_another_name_is_used_when_its_audience_fits() -> None:
+    with GitLabCI(id_tokens={"VAULT_ID_TOKEN": "pypi", "SIGSTORE_ID_TOKEN": "sigstore"}) as job:
+        environ = job_environ(job.environ)
+        assert detect_credential("pypi", environ=environ) == environ["VAULT_ID_TOKEN"]
+
+
+def test_the_error_lists_the_other_tokens_and_their_audiences_never_the_tokens() -> None:
+    with GitLabCI(id_tokens={"VAULT_ID_TOKEN": "https://vault.example.com"}) as job:
+        environ = job_environ(job.environ)
+        with pytest.raises(AmbientCredentialError) as info:
+            detect_credential("pypi", environ=environ)
+    message = str(info.value)
+    assert "VAULT_ID_TOKEN is for 'https://vault.example.com'" in message
+    assert "PYPI_ID_TOKEN:\n      aud: pypi" in message
+    assert environ["VAULT_ID_TOKEN"] not in message

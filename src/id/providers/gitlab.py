@@ -37,14 +37,42 @@ class GitLabCI(Provider):
     offline = True
 
     def fetch(self, audience: str, context: Context) -> str:
-        """Read `<AUD>_ID_TOKEN`; say which `id_tokens:` lines to add when it is missing."""
+        """Read `<AUD>_ID_TOKEN`; else another `*_ID_TOKEN` whose `aud` holds the audience
+        (`id_tokens:` names are the pipeline author's choice); else say what each holds and which
+        `id_tokens:` lines to add. A token is never quoted."""
         name = variable_name(audience)
         token = context.environ.get(name, "").strip()
         if token:
             return token
+        others = []
+        for variable, held in self._other_id_tokens(context, exclude=name):
+            if audience in held:
+                return context.environ[variable].strip()
+            shown = ", ".join(map(repr, held))
+            others.append(f"{variable} is for {shown}")
         state = "is empty" if name in context.environ else "is not set"
+        found = f" ({'; '.join(others)})" if others else ""
         raise AmbientCredentialError(
-            f"{self.title}: no ID token for audience {audience!r}: the variable {name} {state}. "
-            "Declare it in .gitlab-ci.yml, in the job that needs it:\n"
+            f"{self.title}: no ID token for audience {audience!r}: the variable {name} {state}"
+            f"{found}. Declare it in .gitlab-ci.yml, in the job that needs it:\n"
             f"  id_tokens:\n    {name}:\n      aud: {_yaml_scalar(audience)}"
         )
+
+    @staticmethod
+    def _other_id_tokens(context: Context, exclude: str) -> list[tuple[str, list[str]]]:
+        """(variable, audiences) of every other `*_ID_TOKEN` variable that holds a JWT."""
+        from .._errors import MalformedTokenError
+        from .._jwt import audiences, unverified_claims
+
+        found = []
+        for variable in sorted(context.environ):
+            if not variable.endswith("_ID_TOKEN") or variable == exclude:
+                continue
+            value = context.environ[variable].strip()
+            try:
+                held = audiences(unverified_claims(value))
+            except MalformedTokenError:
+                continue
+            context.secrets.append(value)
+            found.append((variable, held))
+        return found

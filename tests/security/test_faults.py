@@ -14,12 +14,15 @@ from id import AmbientCredentialError, ExpiredIdentity
 from id.testing import (
     AzurePipelines,
     Bitrise,
+    Buildkite,
     Codefresh,
     Emulator,
     Faults,
     GitHubActions,
     GoogleCloud,
     LoopbackServer,
+    Vault,
+    Vercel,
 )
 from tests.helpers import claims, job_environ, refused_port
 
@@ -38,7 +41,13 @@ PROVIDERS: dict[str, Callable[..., Emulator]] = {
     "gcp-impersonation": lambda **options: GoogleCloud(
         impersonate="deployer@p.iam.gserviceaccount.com", **options
     ),
+    "vercel": Vercel,
+    "buildkite-api": lambda **options: Buildkite(agent_installed=False, **options),
+    "vault": Vault,
 }
+# Providers asked for by name: opt-in ones, and those that skip a server giving no token (their
+# reason is then the error this suite checks).
+NAMED = {"gcp": "gcp", "vault": "vault"}
 
 
 class Case:
@@ -145,12 +154,14 @@ def run_case(
     faults = spec.faults() if spec.faults is not None else None
     if case == "redirect to another host":
         faults = Faults(redirect_to=f"{elsewhere.url}/elsewhere")
+    named = {"provider": NAMED[provider]} if provider in NAMED else {}
     with PROVIDERS[provider](faults=faults, **spec.emulator) as job, refused_port() as port:
         environ = job_environ({**job.environ, "ID_TIMEOUT": str(DEADLINE)})
         if case == "connection refused":
             for name in (
                 "ACTIONS_ID_TOKEN_REQUEST_URL", "GCE_METADATA_HOST", "CF_OIDC_REQUEST_URL",
-                "BITRISE_BUILD_URL", "SYSTEM_OIDCREQUESTURI",
+                "BITRISE_BUILD_URL", "SYSTEM_OIDCREQUESTURI", "ID_VERCEL_OIDC_ENDPOINT",
+                "BUILDKITE_AGENT_ENDPOINT", "VAULT_ADDR",
             ):  # fmt: skip
                 if name in environ:
                     environ[name] = environ[name].replace(
@@ -159,16 +170,13 @@ def run_case(
         if case == "an expired token":
             # detect_credential keeps PyPI id's contract and returns it; the token API refuses it.
             try:
-                fetch_identity(audience_of(provider), environ=environ)
+                fetch_identity(audience_of(provider), environ=environ, **named)
             except ExpiredIdentity:
                 pass
             else:
                 return AssertionError("detect_identity accepted an expired token"), 0.0, 0
         tracemalloc.start()
         started = time.monotonic()
-        # The metadata path skips a server that gives no token (see the GCP provider): named,
-        # its reason is the error this suite checks.
-        named = {"provider": "gcp"} if provider == "gcp" else {}
         try:
             outcome: str | BaseException = (
                 fetch(audience_of(provider), environ=environ, **named) or "None"

@@ -31,7 +31,7 @@ def test_order_is_explicit_then_ci_then_files_then_cloud_metadata() -> None:
     assert names[16:22] == ["modal", "nomad", "fly", "kubernetes", "aks", "eks"]
     assert names[22] == "gcp"
     # Opt-in providers come last and are never detected on their own.
-    assert names[23:] == ["azure-identity", "gcloud", "aws", "vault", "spiffe"]
+    assert names[23:] == ["azure-identity", "gcloud", "aws", "google-adc", "vault", "spiffe"]
     assert all(p.opt_in for p in PROVIDERS[23:])
     assert not any(p.opt_in for p in PROVIDERS[:23])
 

@@ -90,6 +90,10 @@ SPECS: tuple[Spec, ...] = (
     Spec("aws", "AWS STS", CLOUD_WORKLOAD, "aws:AwsSts", opt_in=True,
          extra="aws", requires=("boto3",),
          signals="AWS credentials and the aws extra (pip install 'id[aws]')"),
+    Spec("google-adc", "Google Application Default Credentials", CLOUD_WORKLOAD,
+         "google_adc:GoogleAdc", opt_in=True, extra="google", requires=("google.auth",),
+         signals="GOOGLE_APPLICATION_CREDENTIALS set (or gcloud's ADC file) and the google "
+                 "extra (pip install 'id[google]')"),
     Spec("vault", "HashiCorp Vault", CLOUD_WORKLOAD, "vault:Vault", opt_in=True,
          signals="VAULT_ADDR and VAULT_TOKEN set, and the role in ID_VAULT_ROLE"),
     Spec("spiffe", "SPIFFE Workload API", CLOUD_WORKLOAD, "spiffe:SpiffeWorkloadApi",

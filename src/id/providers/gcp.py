@@ -91,14 +91,11 @@ class GoogleCloud(Provider):
         return token_from_identity_answer(response)
 
     def _impersonated(self, audience: str, account: str, context: Context) -> str:
-        import json
-        from urllib.parse import quote
+        from urllib.parse import urlencode
 
         from .._http import Request
 
         http = context.http
-        from urllib.parse import urlencode
-
         scopes = urlencode({"scopes": CLOUD_PLATFORM_SCOPE})
         token_url = f"http://{metadata_host(context.environ)}{_ACCOUNT_PATH}/token?{scopes}"
         response = http.send(Request("GET", token_url, headers=_FLAVOR))
@@ -108,32 +105,42 @@ class GoogleCloud(Provider):
                 f"{account} ({response.describe()})"
             )
         access_token = token_field(response, "access_token", TITLE, "the metadata server")
-        context.secrets.append(access_token)
-        endpoint = context.environ.get(IAM_ENDPOINT_VARIABLE) or DEFAULT_IAM_ENDPOINT
-        url = (
-            f"{endpoint.rstrip('/')}/v1/projects/-/serviceAccounts/"
-            f"{quote(account, safe='@')}:generateIdToken"
+        return generate_id_token(audience, account, access_token, context, self.title)
+
+
+def generate_id_token(
+    audience: str, account: str, access_token: str, context: Context, title: str = TITLE
+) -> str:
+    """An ID token for `audience` as the service account `account`, from IAM Credentials'
+    `generateIdToken` (`ID_GCP_IAM_ENDPOINT` replaces its address), authorised by an access
+    token of a principal allowed to act as it."""
+    import json
+    from urllib.parse import quote
+
+    from .._http import Request
+
+    context.secrets.append(access_token)
+    endpoint = context.url(IAM_ENDPOINT_VARIABLE) or DEFAULT_IAM_ENDPOINT
+    url = (
+        f"{endpoint.rstrip('/')}/v1/projects/-/serviceAccounts/"
+        f"{quote(account, safe='@')}:generateIdToken"
+    )
+    response = context.http.send(
+        Request(
+            "POST",
+            url,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {access_token}"},
+            body=json.dumps({"audience": audience, "includeEmail": True}).encode(),
+            secrets=[access_token],
         )
-        response = http.send(
-            Request(
-                "POST",
-                url,
-                headers={
-                    "Content-Type": "application/json",
-                    "Authorization": f"Bearer {access_token}",
-                },
-                body=json.dumps({"audience": audience, "includeEmail": True}).encode(),
-                secrets=[access_token],
-            )
+    )
+    if response.status == 403:
+        raise AmbientCredentialError(
+            f"{title}: IAM refused to issue an ID token as {account} ({response.describe()}): "
+            f"grant the caller roles/iam.serviceAccountOpenIdTokenCreator on {account}"
         )
-        if response.status == 403:
-            raise AmbientCredentialError(
-                f"{self.title}: IAM refused to issue an ID token as {account} "
-                f"({response.describe()}): grant this workload's service account "
-                f"roles/iam.serviceAccountOpenIdTokenCreator on {account}"
-            )
-        if response.status != 200:
-            raise AmbientCredentialError(
-                f"{self.title}: IAM generateIdToken for {account} answered {response.describe()}"
-            )
-        return token_from_iam_answer(response)
+    if response.status != 200:
+        raise AmbientCredentialError(
+            f"{title}: IAM generateIdToken for {account} answered {response.describe()}"
+        )
+    return token_from_iam_answer(response)

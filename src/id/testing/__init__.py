@@ -48,6 +48,7 @@ from .gcp import GoogleCloud
 from .github import GitHubActions
 from .gitlab import GitLabCI
 from .gitpod import Gitpod
+from .google_adc import GoogleAdc
 from .nomad import Nomad
 from .openid import OpenIDProvider
 from .vault import Vault
@@ -95,6 +96,7 @@ EMULATORS: dict[str, type[Any]] = {
     "aks": AzureWorkloadIdentity,
     "eks": AwsWebIdentity,
     "aws": AwsSts,
+    "google-adc": GoogleAdc,
     "vault": Vault,
     "spiffe": _SpiffeWorkloadApi,
 }
@@ -122,6 +124,7 @@ __all__ = [
     "GitHubActions",
     "GitLabCI",
     "Gitpod",
+    "GoogleAdc",
     "GoogleCloud",
     "HCPTerraform",
     "Kubernetes",

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from id._jwt import unverified_claims
@@ -86,3 +87,22 @@ def refused_port() -> Iterator[int]:
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         yield int(holder.getsockname()[1])
+
+
+def make_wheel(folder: Path) -> Path:
+    """A minimal wheel to upload."""
+    import zipfile
+
+    path = folder / "example_pkg-0.1.0-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("example_pkg/__init__.py", "")
+        archive.writestr(
+            "example_pkg-0.1.0.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: example-pkg\nVersion: 0.1.0\n",
+        )
+        archive.writestr(
+            "example_pkg-0.1.0.dist-info/WHEEL",
+            "Wheel-Version: 1.0\nGenerator: hand\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        )
+        archive.writestr("example_pkg-0.1.0.dist-info/RECORD", "")
+    return path

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,24 +24,12 @@ from id.testing import (
     Kubernetes,
 )
 from tests.compat.index import PYPI_HOST, PyPIOnLoopback
-from tests.helpers import job_environ, refused_port
+from tests.helpers import job_environ, make_wheel, refused_port
 
 
 @pytest.fixture
 def wheel(tmp_path: Path) -> Path:
-    path = tmp_path / "example_pkg-0.1.0-py3-none-any.whl"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("example_pkg/__init__.py", "")
-        archive.writestr(
-            "example_pkg-0.1.0.dist-info/METADATA",
-            "Metadata-Version: 2.1\nName: example-pkg\nVersion: 0.1.0\n",
-        )
-        archive.writestr(
-            "example_pkg-0.1.0.dist-info/WHEEL",
-            "Wheel-Version: 1.0\nGenerator: hand\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-        )
-        archive.writestr("example_pkg-0.1.0.dist-info/RECORD", "")
-    return path
+    return make_wheel(tmp_path)
 
 
 def twine_upload(

@@ -28,6 +28,7 @@ from .bitrise import Bitrise
 from .buildkite import Buildkite
 from .circleci import CircleCI
 from .codefresh import Codefresh
+from .federation import AwsStsFederation, GoogleStsFederation, VaultJwtAuth
 from .fixed import (
     AwsWebIdentity,
     AzureWorkloadIdentity,
@@ -51,6 +52,7 @@ from .gitpod import Gitpod
 from .google_adc import GoogleAdc
 from .nomad import Nomad
 from .openid import OpenIDProvider
+from .pypi import PyPIIndex
 from .vault import Vault
 from .vercel import Vercel
 
@@ -104,6 +106,7 @@ EMULATORS: dict[str, type[Any]] = {
 __all__ = [
     "EMULATORS",
     "AwsSts",
+    "AwsStsFederation",
     "AwsWebIdentity",
     "AzureManagedIdentity",
     "AzurePipelines",
@@ -126,6 +129,7 @@ __all__ = [
     "Gitpod",
     "GoogleAdc",
     "GoogleCloud",
+    "GoogleStsFederation",
     "HCPTerraform",
     "Kubernetes",
     "LoopbackServer",
@@ -133,11 +137,13 @@ __all__ = [
     "Nomad",
     "OIDCIssuer",
     "OpenIDProvider",
+    "PyPIIndex",
     "Reply",
     "Request",
     "Semaphore",
     "Spacelift",
     "Vault",
+    "VaultJwtAuth",
     "Vercel",
     "clean_environ",
 ]

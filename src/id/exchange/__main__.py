@@ -1,0 +1,111 @@
+"""`python -m id.exchange TARGET`: exchange this platform's identity for a service's credential.
+
+Secrets go to stdout only; messages, one line, to stderr. Exit status: 0 done, 1 the exchange
+failed (the message says what the service answered and what to change), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+# typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+
+def _parser() -> argparse.ArgumentParser:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m id.exchange",
+        description="Exchange this platform's OIDC identity for a service's credential.",
+    )
+    targets = parser.add_subparsers(dest="target", required=True, metavar="TARGET")
+    pypi = targets.add_parser("pypi", help="a PyPI upload token (trusted publishing)")
+    pypi.add_argument("--repository-url", metavar="URL", help="the upload URL (default: PyPI's)")
+    pypi.add_argument("--json", action="store_true", help='print {"token": ...}')
+    aws = targets.add_parser("aws", help="AWS credentials, as credential_process JSON")
+    aws.add_argument("--role-arn", required=True, metavar="ARN")
+    aws.add_argument("--role-session-name", metavar="NAME")
+    aws.add_argument("--duration-seconds", type=int, metavar="SECONDS")
+    aws.add_argument("--audience", default="sts.amazonaws.com")
+    gcp = targets.add_parser(
+        "gcp", help="Google's executable-sourced credential response (workload identity)"
+    )
+    gcp.add_argument("--audience", help="default: https: + GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE")
+    gcp.add_argument(
+        "--write-config",
+        metavar="FILE",
+        help="instead, write the external_account configuration that runs this command",
+    )
+    gcp.add_argument("--pool-provider", metavar="NAME", help="with --write-config: //iam...")
+    gcp.add_argument("--service-account", metavar="EMAIL", help="with --write-config: to act as")
+    vault = targets.add_parser("vault", help="a Vault client token (JWT auth)")
+    vault.add_argument("--role", required=True)
+    vault.add_argument("--mount", default="jwt")
+    vault.add_argument("--audience", default="vault")
+    vault.add_argument("--json", action="store_true", help='print {"client_token": ...}')
+    return parser
+
+
+def _gcp(args: argparse.Namespace) -> int:
+    from . import executable_response, external_account_config
+
+    if args.write_config:
+        if not args.pool_provider:
+            _parser().error("--write-config needs --pool-provider")
+        config = external_account_config(args.pool_provider, service_account=args.service_account)
+        with open(args.write_config, "w", encoding="utf-8") as file:
+            json.dump(config, file, indent=2)
+        return 0
+    response = executable_response(audience=args.audience)
+    text = json.dumps(response)
+    output = os.environ.get("GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE")
+    if output:
+        with open(output, "w", encoding="utf-8") as file:
+            file.write(text)
+    # google-auth reads stdout and stderr as one: on success, nothing on stderr.
+    sys.stdout.write(text + "\n")
+    return 0 if response["success"] else 1
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit status."""
+    from .. import IdentityError
+    from . import aws_credentials, pypi_token, vault_token
+
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        if args.target == "gcp":
+            return _gcp(args)
+        if args.target == "pypi":
+            token = pypi_token(args.repository_url)
+            sys.stdout.write((json.dumps({"token": token}) if args.json else token) + "\n")
+        elif args.target == "aws":
+            credentials = aws_credentials(
+                args.role_arn,
+                session_name=args.role_session_name,
+                duration_seconds=args.duration_seconds,
+                audience=args.audience,
+            )
+            sys.stdout.write(json.dumps(dict(credentials)) + "\n")
+        else:
+            token = vault_token(args.role, mount=args.mount, audience=args.audience)
+            sys.stdout.write((json.dumps({"client_token": token}) if args.json else token) + "\n")
+    except IdentityError as exc:
+        print(f"id.exchange: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main() -> None:
+    """Entry point of `python -m id.exchange`."""
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

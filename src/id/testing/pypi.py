@@ -1,0 +1,102 @@
+"""A package index's trusted publishing, as PyPI does it: the audience, the token exchange
+(verifying the OIDC token against its issuer for real), and uploads with the minted token."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import ssl
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import jwt
+
+from ._server import LoopbackServer, Reply, Request
+
+
+class PyPIIndex:
+    """An index on loopback (`tls`: a server context, for `https://`, which `id.exchange`
+    requires) with one trusted publisher: tokens from `issuer` whose claims hold every item of
+    `publisher` (e.g. `{"repository": "octo-org/octo-repo"}`) get an upload token."""
+
+    def __init__(
+        self,
+        issuer: str,
+        publisher: Mapping[str, Any],
+        *,
+        audience: str = "pypi",
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        self.issuer = issuer
+        self.publisher = dict(publisher)
+        self.audience = audience
+        self.tls = tls
+        self.upload_token = "pypi-" + secrets.token_urlsafe(32)
+        self.uploads: list[str] = []
+        self.server: LoopbackServer | None = None
+
+    @property
+    def url(self) -> str:
+        """The index's base URL; uploads go to `{url}/legacy/`."""
+        assert self.server is not None  # noqa: S101
+        return self.server.url
+
+    def _audience(self, _request: Request) -> Reply:
+        return Reply.json(200, {"audience": self.audience})
+
+    def _mint(self, request: Request) -> Reply:
+        body = request.json()
+        token = body.get("token") if isinstance(body, dict) else None
+        if not isinstance(token, str):
+            return self._refuse("invalid-payload", "missing or invalid token")
+        try:
+            key = jwt.PyJWKClient(f"{self.issuer}/.well-known/jwks").get_signing_key_from_jwt(token)
+            claims = jwt.decode(
+                token, key, algorithms=["RS256"], audience=self.audience, issuer=self.issuer
+            )
+        except jwt.PyJWTError as exc:
+            return self._refuse(
+                "invalid-token", f"valid token, but no corresponding publisher ({exc})"
+            )
+        for name, value in self.publisher.items():
+            if claims.get(name) != value:
+                return self._refuse(
+                    "invalid-publisher",
+                    f"valid token, but no corresponding publisher (Publisher with matching claims "
+                    f"was not found: {name} is {claims.get(name)!r})",
+                )
+        return Reply.json(
+            200, {"success": True, "token": self.upload_token, "expires": int(time.time()) + 900}
+        )
+
+    def _upload(self, request: Request) -> Reply:
+        expected = base64.b64encode(f"__token__:{self.upload_token}".encode()).decode()
+        if request.headers.get("authorization") != f"Basic {expected}":
+            return Reply.text(403, "Invalid or non-existent authentication information.")
+        self.uploads.append(request.headers.get("content-type", ""))
+        return Reply.text(200, "OK")
+
+    @staticmethod
+    def _refuse(code: str, description: str) -> Reply:
+        return Reply.json(
+            422,
+            {
+                "message": "Token request failed",
+                "errors": [{"code": code, "description": description}],
+            },
+        )
+
+    def __enter__(self) -> PyPIIndex:
+        routes = {
+            "/_/oidc/audience": self._audience,
+            "/_/oidc/mint-token": self._mint,
+            "/legacy/": self._upload,
+        }
+        self.server = LoopbackServer(routes, tls=self.tls).start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None

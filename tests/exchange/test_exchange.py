@@ -262,3 +262,22 @@ def test_no_platform_is_a_clear_error() -> None:
         pytest.skip("this machine is a Google Cloud VM")
     assert result.returncode == 1
     assert "no supported platform is detected here" in result.stderr
+
+
+def test_pypi_network_fault_is_one_line(tls: tuple[ssl.SSLContext, str]) -> None:
+    _, bundle = tls
+    with GitHubActions() as job, refused_port() as port:
+        env = job_environ({**job.environ, "SSL_CERT_FILE": bundle, "ID_TIMEOUT": "3"})
+        result = exchange("pypi", "--repository-url", f"https://127.0.0.1:{port}/legacy/", env=env)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert result.stdout == ""
+
+
+def test_vault_server_error_is_reported() -> None:
+    with GitHubActions() as job, VaultJwtAuth(job.issuer.url) as vault:
+        vault.server.faults = Faults(status=500, body=b"internal error")
+        env = job_environ({**job.environ, "VAULT_ADDR": vault.url, "ID_TIMEOUT": "3"})
+        result = exchange("vault", "--role", "release", env=env)
+    assert result.returncode == 1
+    assert "HTTP 500" in result.stderr

@@ -31,9 +31,13 @@ def identity(audience: str, environ: Mapping[str, str], service: str) -> str:
 
 def who(token: str) -> str:
     """The claims a service matches a token on, per platform, for an error message."""
-    from .._token import IdentityToken
+    from .._errors import IdentityError
+    from .._jwt import unverified_claims
 
-    claims = IdentityToken(token).claims
+    try:
+        claims = unverified_claims(token)
+    except IdentityError:
+        return "(the token's claims cannot be read)"
     fields = (
         "repository", "workflow_ref", "environment", "ref",  # GitHub, Forgejo
         "project_path", "ci_config_ref_uri",  # GitLab

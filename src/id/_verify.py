@@ -109,7 +109,6 @@ class Verifier:
         jwks_uri = discovery.get("jwks_uri")
         if not isinstance(jwks_uri, str):
             raise VerificationError(f"{url} has no jwks_uri")
-        _check_url(jwks_uri, "jwks_uri")
         jwks, response = fetch_json(jwks_uri, "JWKS", self.issuer, self._environ, VerificationError)
         keys = jwks.get("keys")
         if not isinstance(keys, list):

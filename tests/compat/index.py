@@ -9,64 +9,17 @@ tunnel's target, so a test can check that nothing else was asked for.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import socket
 import ssl
 import threading
-import time
 from pathlib import Path
-from typing import Any
 
-import jwt
 import trustme
 
-from id.testing import Emulator, LoopbackServer, Reply, Request
+from id.testing import Emulator, PyPIIndex
 
 PYPI_HOST = "upload.pypi.org"
-
-
-class FakeIndex:
-    """Trusted publishing as PyPI does it: the audience, the token exchange (verifying the OIDC
-    token for real against the job's issuer), then uploads authorised by the minted token."""
-
-    def __init__(self, job: Emulator) -> None:
-        self.job = job
-        self.seen_claims: dict[str, Any] | None = None
-        self.upload_token = "pypi-upload-token"
-        self.uploads = 0
-
-    def routes(self) -> dict[str, Any]:
-        return {
-            "/_/oidc/audience": self.audience,
-            "/_/oidc/mint-token": self.mint_token,
-            "/legacy/": self.upload,
-        }
-
-    def audience(self, _request: Request) -> Reply:
-        return Reply.json(200, {"audience": "pypi"})
-
-    def mint_token(self, request: Request) -> Reply:
-        token = request.json()["token"]
-        key = jwt.PyJWKClient(f"{self.job.issuer.url}/.well-known/jwks").get_signing_key_from_jwt(
-            token
-        )
-        try:
-            self.seen_claims = jwt.decode(
-                token, key, algorithms=["RS256"], audience="pypi", issuer=self.job.issuer.url
-            )
-        except jwt.PyJWTError as exc:
-            return Reply.json(422, {"errors": [{"code": "invalid-token", "description": str(exc)}]})
-        return Reply.json(
-            200, {"success": True, "token": self.upload_token, "expires": int(time.time()) + 900}
-        )
-
-    def upload(self, request: Request) -> Reply:
-        expected = base64.b64encode(f"__token__:{self.upload_token}".encode()).decode()
-        if request.headers.get("authorization") != f"Basic {expected}":
-            return Reply.text(403, "Invalid or non-existent authentication information.")
-        self.uploads += 1
-        return Reply.text(200, "OK")
 
 
 class ConnectProxy:
@@ -131,28 +84,29 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
 
 
 class PyPIOnLoopback:
-    """`FakeIndex` for `job`, served as https://upload.pypi.org through a loopback proxy."""
+    """`id.testing.PyPIIndex` for `job`'s issuer, served as https://upload.pypi.org through a
+    loopback proxy."""
 
     def __init__(self, job: Emulator, folder: Path) -> None:
-        self.index = FakeIndex(job)
         authority = trustme.CA()
         self.ca_bundle = folder / "pypi-ca.pem"
         authority.cert_pem.write_to_path(str(self.ca_bundle))
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         authority.issue_cert(PYPI_HOST, "test.pypi.org").configure_cert(tls)
-        self.server = LoopbackServer(self.index.routes(), tls=tls)
+        # Any trusted publisher of the job's issuer: the tests are about the caller's path.
+        self.index = PyPIIndex(job.issuer.url, {}, tls=tls)
         self.proxy: ConnectProxy | None = None
 
     def __enter__(self) -> PyPIOnLoopback:
-        self.server.start()
-        port = int(self.server.url.rsplit(":", 1)[1])
+        self.index.__enter__()
+        port = int(self.index.url.rsplit(":", 1)[1])
         self.proxy = ConnectProxy(port).start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         if self.proxy is not None:
             self.proxy.stop()
-        self.server.stop()
+        self.index.__exit__(*exc_info)
 
     @property
     def environ(self) -> dict[str, str]:

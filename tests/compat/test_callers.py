@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from id.testing import GitHubActions, LoopbackServer
-from tests.compat.index import FakeIndex
+from id.testing import GitHubActions, PyPIIndex
 
 
 @pytest.fixture
@@ -35,17 +34,10 @@ def test_twine_trusted_publishing(
 
     with GitHubActions(repository="pypa/sampleproject") as job:
         enter_job(job, monkeypatch)
-        index = FakeIndex(job)
-        server = LoopbackServer(
-            {"/_/oidc/audience": index.audience, "/_/oidc/mint-token": index.mint_token},
-            tls=index_ca,
-        ).start()
-        try:
-            config = {"repository": f"{server.url}/legacy/", "username": None, "password": None}
+        with PyPIIndex(job.issuer.url, {}, tls=index_ca) as index:
+            config = {"repository": f"{index.url}/legacy/", "username": None, "password": None}
             resolver = Resolver(config, CredentialInput())  # type: ignore[arg-type]
-            assert resolver.make_trusted_publishing_token() == "pypi-upload-token"
-        finally:
-            server.stop()
+            assert resolver.make_trusted_publishing_token() == index.upload_token
     assert index.seen_claims is not None
     assert index.seen_claims["repository"] == "pypa/sampleproject"
 
@@ -58,15 +50,11 @@ def test_twine_reports_a_missing_permission(
 
     with GitHubActions(id_token_permission=False) as job:
         enter_job(job, monkeypatch)
-        index = FakeIndex(job)
-        server = LoopbackServer({"/_/oidc/audience": index.audience}, tls=index_ca).start()
-        try:
-            config = {"repository": f"{server.url}/legacy/", "username": None, "password": None}
+        with PyPIIndex(job.issuer.url, {}, tls=index_ca) as index:
+            config = {"repository": f"{index.url}/legacy/", "username": None, "password": None}
             resolver = Resolver(config, CredentialInput())  # type: ignore[arg-type]
             with pytest.raises(TrustedPublishingFailure, match="permissions: id-token: write"):
                 resolver.make_trusted_publishing_token()
-        finally:
-            server.stop()
 
 
 def test_sigstore_detect_credential(monkeypatch: pytest.MonkeyPatch) -> None:

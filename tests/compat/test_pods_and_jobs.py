@@ -87,7 +87,7 @@ def test_twine_on_a_pod_falls_back_to_a_password(kind: str, wheel: Path, tmp_pat
     assert "Credential not found for API token" in output
     assert "TrustedPublishingFailure" not in output
     assert result.returncode == 1
-    assert pypi.index.uploads == 0
+    assert pypi.index.uploads == []
 
 
 def test_twine_on_a_plain_kubernetes_pod_falls_back_to_a_password(
@@ -125,7 +125,7 @@ def test_twine_in_a_github_job_publishes(presence: str, wheel: Path, tmp_path: P
     ):
         result = twine_upload(wheel, {**job.environ, "GITHUB_ACTIONS": presence}, pypi, tmp_path)
     assert result.returncode == 0, result.stdout
-    assert pypi.index.uploads == 1
+    assert len(pypi.index.uploads) == 1
     assert pypi.index.seen_claims is not None
     assert pypi.index.seen_claims["repository"] == "pypa/sampleproject"
 

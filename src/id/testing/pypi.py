@@ -34,6 +34,8 @@ class PyPIIndex:
         self.tls = tls
         self.upload_token = "pypi-" + secrets.token_urlsafe(32)
         self.uploads: list[str] = []
+        #: The verified claims of the last token the index exchanged.
+        self.seen_claims: dict[str, Any] | None = None
         self.server: LoopbackServer | None = None
 
     @property
@@ -59,6 +61,7 @@ class PyPIIndex:
             return self._refuse(
                 "invalid-token", f"valid token, but no corresponding publisher ({exc})"
             )
+        self.seen_claims = claims
         for name, value in self.publisher.items():
             if claims.get(name) != value:
                 return self._refuse(

@@ -318,19 +318,19 @@ def _redacting_filter(logging: Any, environ: Mapping[str, str]) -> Any:
     this process's environment and anything token-like."""
     import re
 
-    from ._redact import redact, secret_forms
+    from ._redact import MIN_SECRET_LENGTH, clean, redact, secret_forms
 
     forms = secret_forms(
         value
         for name, value in environ.items()
-        if len(value) >= 8
+        if len(value) >= MIN_SECRET_LENGTH
         and re.search(_SECRET_NAME, name.upper())
         and not re.search(_NOT_SECRET_NAME, name.upper())
     )
 
     class Redacting(logging.Filter):  # type: ignore[misc]
         def filter(self, record: Any) -> bool:
-            record.msg = redact(record.getMessage(), forms, prepared=True)
+            record.msg = clean(redact(record.getMessage(), forms, prepared=True), limit=None)
             record.args = None
             return True
 
@@ -338,13 +338,15 @@ def _redacting_filter(logging: Any, environ: Mapping[str, str]) -> Any:
 
 
 def _fail(message: str, verbosity: int) -> None:
+    from ._output import print_error
+
     if verbosity:
         import traceback
 
-        from ._redact import redact
+        from ._redact import clean
 
-        sys.stderr.write(redact(traceback.format_exc()))
-    print(f"id: error: {message}", file=sys.stderr)
+        sys.stderr.write(clean(traceback.format_exc(), limit=None) + "\n")
+    print_error("id", message)
 
 
 def _read_token(value: str) -> str:
@@ -433,24 +435,9 @@ def _obtain(args: Arguments, audience: str) -> str | None:
     return raw
 
 
-def _mask_in_the_job_log(token: str) -> None:
-    """Inside a GitHub or Forgejo runner, have it mask the token in the job's log before it is
-    printed. The runner reads workflow commands on stderr as on stdout (actions/runner
-    ScriptHandler, forgejo/runner job_executor), so stdout keeps only the token and
-    `TOKEN=$(python -m id AUD)` captures just it. Anywhere else the line would print the token
-    in clear: it is written only where GITHUB_ACTIONS says a runner reads it."""
-    from .providers._spec import is_set
-
-    if is_set(os.environ.get("GITHUB_ACTIONS")):
-        sys.stderr.write(f"::add-mask::{token}\n")
-        sys.stderr.flush()
-
-
 def _render(args: Arguments, raw: str, audience: str) -> str:
     from . import _views
 
-    if args.view == "token":
-        return f"{raw}\n"
     if args.view == "decode":
         return _views.decoded(raw)
     from ._token import IdentityToken
@@ -533,13 +520,19 @@ def run(argv: Sequence[str] | None = None) -> int:
         _parser().error(f"give {what} or set {AUDIENCE_VARIABLE}")
     _configure_logging(args.verbose)
 
+    from ._deadline import Deadline
+
     try:
-        raw = _obtain(args, audience)
+        with Deadline.shared(os.environ):
+            raw = _obtain(args, audience)
         if raw is None:
             return _not_detected()
         if args.view == "token":
-            _mask_in_the_job_log(raw)
-        sys.stdout.write(_render(args, raw, audience))
+            from ._output import print_secret
+
+            print_secret(raw.strip(), [("token", raw.strip())])
+        else:
+            sys.stdout.write(_render(args, raw, audience))
     except (Exception, KeyboardInterrupt) as exc:
         return _failure(exc, args.verbose)
     return EXIT_OK

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import time
 
 from ._errors import AmbientCredentialError
@@ -9,7 +11,10 @@ from ._errors import AmbientCredentialError
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Iterator, Mapping
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 TIMEOUT_VARIABLE = "ID_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0
@@ -29,7 +34,11 @@ class Deadline:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Deadline:
-        """The deadline set by `ID_TIMEOUT` (seconds), or the default of 30 seconds."""
+        """The deadline of the command running (`Deadline.shared`), else a new one set by
+        `ID_TIMEOUT` (seconds), or the default of 30 seconds."""
+        shared = _SHARED.get()
+        if shared is not None:
+            return shared
         raw = environ.get(TIMEOUT_VARIABLE, "").strip()
         if not raw:
             return cls(DEFAULT_TIMEOUT)
@@ -44,12 +53,54 @@ class Deadline:
             )
         return cls(seconds)
 
+    @classmethod
+    @contextlib.contextmanager
+    def shared(cls, environ: Mapping[str, str]) -> Iterator[Deadline]:
+        """One deadline for everything a command does inside the block: detection, the exchange,
+        and the libraries `id` drives all read it through `from_environ`. Inside another such
+        block, that one's deadline."""
+        outer = _SHARED.get()
+        if outer is not None:
+            yield outer
+            return
+        deadline = cls.from_environ(environ)
+        reset = _SHARED.set(deadline)
+        try:
+            yield deadline
+        finally:
+            _SHARED.reset(reset)
+
     def within(self, seconds: float) -> Deadline:
         """A deadline `seconds` from now, or this one if it ends sooner."""
         shorter = Deadline(seconds)
         if shorter._end >= self._end:
             return self
         return shorter
+
+    def bound(self, call: Callable[[], T]) -> T:
+        """`call()`, given at most the time left. A library's own time-outs bound each of its
+        requests, not the time it spends looking for credentials first, so the call runs in a
+        thread that is left behind (a daemon) when the time is up: `TimeoutError` then."""
+        import threading
+
+        outcome: list[tuple[bool, Any]] = []
+
+        def run() -> None:
+            try:
+                outcome.append((True, call()))
+            except BaseException as exc:  # handed to the caller's thread
+                outcome.append((False, exc))
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        thread.join(self.remaining())
+        if not outcome:
+            raise TimeoutError
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        result: T = value
+        return result
 
     def remaining(self) -> float:
         """Seconds left; never negative."""
@@ -62,3 +113,10 @@ class Deadline:
     def attempt_timeout(self) -> float:
         """The timeout for one connect, read or wait: bounded by what is left."""
         return min(MAX_ATTEMPT_TIMEOUT, self.remaining())
+
+
+# The deadline of the command or exchange running, if any. A context variable, so that two
+# threads of a service each running an exchange keep their own.
+_SHARED: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
+    "id_deadline", default=None
+)

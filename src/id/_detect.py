@@ -39,15 +39,22 @@ def _checked_token(token: str, audience: str, title: str) -> str:
     return token
 
 
-def _fetch(provider: Provider, reason: str, audience: str, environ: Mapping[str, str]) -> str:
+def _fetch(
+    provider: Provider,
+    reason: str,
+    audience: str,
+    environ: Mapping[str, str],
+    audience_from_server: bool = False,
+) -> str:
     from ._deadline import Deadline
-    from ._redact import redact
+    from ._redact import redact, register
     from .providers import Context, Skipped
 
     _log.debug("%s detected: %s", provider.title, reason)
     context = Context(environ, Deadline.from_environ(environ), provider.title)
+    context.audience_from_server = audience_from_server
     try:
-        return _checked_token(provider.fetch(audience, context), audience, provider.title)
+        token = _checked_token(provider.fetch(audience, context), audience, provider.title)
     except Skipped as skipped:
         skipped.reason = redact(skipped.reason, context.secrets)
         raise
@@ -65,6 +72,9 @@ def _fetch(provider: Provider, reason: str, audience: str, environ: Mapping[str,
         raise AmbientCredentialError(
             f"{provider.title}: unexpected {type(exc).__name__}: {detail} (please report it)"
         ) from None
+    else:
+        register([token])
+        return token
     finally:
         context.close()
 
@@ -85,6 +95,20 @@ def detect_credential(
     With `provider` (a name from `id.providers.PROVIDERS`, e.g. "github"), only that provider is
     tried, and its absence, or a reason it would skip, is an `AmbientCredentialError`.
     """
+    return detect(audience, environ=environ, provider=provider)
+
+
+def detect(
+    audience: str,
+    *,
+    environ: Mapping[str, str] | None = None,
+    provider: str | None = None,
+    audience_from_server: bool = False,
+) -> str | None:
+    """`detect_credential`; with `audience_from_server`, the audience was chosen by a remote
+    server (a PyPI index's announcement), so no provider looks for it among tokens declared for
+    other consumers (GitLab's other `*_ID_TOKEN`s, Nomad's identities with other audiences): a
+    server must not be handed a credential the job meant for someone else."""
     from .providers import Skipped, by_name, present
 
     audience = _check_audience(audience)
@@ -97,12 +121,12 @@ def detect_credential(
                 f"{chosen.title} was asked for, but is not detected here: it needs {chosen.signals}"
             )
         try:
-            return _fetch(chosen, reason, audience, environ)
+            return _fetch(chosen, reason, audience, environ, audience_from_server)
         except Skipped as skipped:
             raise AmbientCredentialError(f"{chosen.title}: {skipped.reason}") from None
     for candidate, reason in present(environ):
         try:
-            return _fetch(candidate, reason, audience, environ)
+            return _fetch(candidate, reason, audience, environ, audience_from_server)
         except Skipped as skipped:
             _log.debug("%s skipped: %s", candidate.title, skipped.reason)
     _log.debug("no supported environment detected")

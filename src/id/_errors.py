@@ -4,7 +4,17 @@ from __future__ import annotations
 
 
 class IdentityError(Exception):
-    """Base class of every error `id` raises on purpose."""
+    """Base class of every error `id` raises on purpose.
+
+    Its text is always `clean`: whoever shows it (the command line, twine, a log) gets one
+    without registered secrets, JWTs, control characters, escape sequences or workflow commands,
+    and of bounded length, however much outside text the message quotes.
+    """
+
+    def __str__(self) -> str:
+        from ._redact import clean
+
+        return clean(super().__str__())
 
 
 class AmbientCredentialError(IdentityError):

@@ -36,7 +36,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from . import _log
 from ._deadline import Deadline
 from ._errors import IdentityError
-from ._redact import redact, secret_forms, summarize
+from ._redact import redact, register_forms, secret_forms, summarize
 from ._values import header_value_problem, url_problem
 from ._version import __version__
 
@@ -66,7 +66,38 @@ _METADATA_ADDRESSES = frozenset({"169.254.169.254", "fd00:ec2::254"})
 
 
 class HttpError(IdentityError):
-    """A request could not be completed: the message says why and never contains a secret."""
+    """A request could not be completed: the message says why and never contains a secret.
+
+    Callers that treat "unreachable" as "not here" (a metadata server that does not answer)
+    catch `HttpUnreachableError`, never a refusal by policy or a TLS failure."""
+
+
+class HttpPolicyError(HttpError):
+    """`id` refused to send the request or to follow a hop: plain HTTP where TLS or a
+    credential needs it, a redirect to another origin with a credential, an invalid URL or
+    header, a peer address that does not fit its name."""
+
+
+class HttpUnreachableError(HttpError):
+    """No answer could be had: the connection was refused or reset, the name did not resolve,
+    or the time ran out."""
+
+
+class HttpTimeoutError(HttpUnreachableError):
+    """The deadline or an attempt's time limit passed before a complete answer."""
+
+
+class HttpTlsError(HttpError):
+    """TLS failed: the certificate was refused, or the server does not speak TLS."""
+
+
+class HttpAnswerError(HttpError):
+    """An answer came, but is unusable: too large, headers too long, not UTF-8, not JSON."""
+
+
+class SentOnceError(HttpError):
+    """A single-use request may have reached the server, and its answer was lost: it is not
+    sent again."""
 
 
 def is_ascii_number(text: str) -> bool:
@@ -91,9 +122,18 @@ def _is_loopback_name(host: str) -> bool:
     return host == "localhost" or host.endswith(".localhost")
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` is loopback: the one place plain HTTP is allowed for a request that needs
+    TLS (keys, discovery, sign-in, an index). A name is checked again against the address
+    connected to."""
+    address = _ip(host)
+    return _is_loopback_name(host) if address is None else bool(address.is_loopback)
+
+
 def plain_http_allowed(host: str) -> bool:
-    """Whether a secret, or a request needing TLS, may go to `host` over plain HTTP: loopback, or
-    a cloud metadata server. A name is checked again against the address connected to."""
+    """Whether a secret may go to `host` over plain HTTP: loopback, or a cloud metadata server
+    (which every cloud SDK speaks to over plain HTTP). A name is checked again against the
+    address connected to."""
     address = _ip(host)
     if address is not None:
         return bool(address.is_loopback) or str(address) in _METADATA_ADDRESSES
@@ -118,10 +158,7 @@ def insecure_url_reason(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return None
-    host = parts.hostname or ""
-    address = _ip(host)
-    loopback = _is_loopback_name(host) if address is None else address.is_loopback
-    if parts.scheme == "http" and loopback:
+    if parts.scheme == "http" and is_loopback(parts.hostname or ""):
         return None
     return f"{_display(url)!r} must be an https:// URL (plain HTTP only on loopback)"
 
@@ -149,6 +186,7 @@ class Request:
         "seconds",
         "secret_forms",
         "secrets",
+        "single_use",
         "tls_required",
         "unix_socket",
         "url",
@@ -166,6 +204,7 @@ class Request:
         max_bytes: int = MAX_RESPONSE_BYTES,
         seconds: float | None = None,
         unix_socket: str | None = None,
+        single_use: bool = False,
     ) -> None:
         self.method = method
         self.url = url
@@ -173,12 +212,16 @@ class Request:
         self.body = body
         self.secrets = tuple(secrets)
         self.secret_forms = secret_forms(self.secrets)
+        register_forms(self.secret_forms)
         self.tls_required = tls_required
         self.max_bytes = max_bytes
         self.seconds = seconds
         #: Connect to this unix socket instead of the URL's host (Fly.io's `/.fly/api`); the URL
         #: still gives the request's path and Host.
         self.unix_socket = unix_socket
+        #: The request carries a credential that can be used once (PyPI's mint-token): once it
+        #: may have reached the server, it is never sent again, whatever happens.
+        self.single_use = single_use
 
     def to(self, url: str, *, method: str | None = None, keep_body: bool = True) -> Request:
         """The same request sent to `url` (the next hop of a redirect)."""
@@ -192,6 +235,7 @@ class Request:
             max_bytes=self.max_bytes,
             seconds=self.seconds,
             unix_socket=self.unix_socket,
+            single_use=self.single_use,
         )
 
     def redact(self, text: str) -> str:
@@ -225,7 +269,7 @@ class Response:
         try:
             return self.body.decode("utf-8")
         except UnicodeDecodeError:
-            raise HttpError(
+            raise HttpAnswerError(
                 f"{_display(self.url)} answered with a body that is not UTF-8"
             ) from None
 
@@ -236,11 +280,11 @@ class Response:
         try:
             value = json.loads(self.text())
         except (ValueError, RecursionError):
-            raise HttpError(
+            raise HttpAnswerError(
                 f"{_display(self.url)} answered with a body that is not JSON: {self._summary()}"
             ) from None
         if not isinstance(value, dict):
-            raise HttpError(
+            raise HttpAnswerError(
                 f"{_display(self.url)} answered with JSON that is not an object: {self._summary()}"
             )
         return value
@@ -260,26 +304,27 @@ def check(request: Request) -> None:
     """Refuse a request (or a hop of one) that breaks a rule; `HttpError` says which."""
     problem = url_problem(request.url)
     if problem is not None:
-        raise HttpError(f"the URL {problem}: it cannot be requested")
+        raise HttpPolicyError(f"the URL {problem}: it cannot be requested")
     target = _Target(request.url)
     for name, value in request.headers.items():
         if not name or not set(name) <= _HEADER_NAME:
-            raise HttpError(f"{name!r} is not a valid header name")
+            raise HttpPolicyError(f"{name!r} is not a valid header name")
         problem = header_value_problem(value)
         if problem is not None:
-            raise HttpError(f"the {name} header {problem}: it cannot be sent")
-    if target.scheme == "http" and not plain_http_allowed(target.host):
-        if request.secrets:
-            raise HttpError(
-                f"refusing to send a credential over plain HTTP to {target.host}: use an "
-                "https:// URL (plain HTTP is allowed only to loopback and the cloud metadata "
-                "addresses)"
-            )
-        if request.tls_required:
-            raise HttpError(
-                f"refusing {_display(request.url)}: it must be an https:// URL (plain HTTP only "
-                "on loopback)"
-            )
+            raise HttpPolicyError(f"the {name} header {problem}: it cannot be sent")
+    if target.scheme != "http":
+        return
+    if request.tls_required and not is_loopback(target.host):
+        raise HttpPolicyError(
+            f"refusing {_display(request.url)}: it must be an https:// URL (plain HTTP only "
+            "on loopback)"
+        )
+    if request.secrets and not plain_http_allowed(target.host):
+        raise HttpPolicyError(
+            f"refusing to send a credential over plain HTTP to {target.host}: use an "
+            "https:// URL (plain HTTP is allowed only to loopback and the cloud metadata "
+            "addresses)"
+        )
 
 
 def next_hop(request: Request, status: int, location: str) -> Request:
@@ -292,7 +337,7 @@ def next_hop(request: Request, status: int, location: str) -> Request:
     to_get = status == 303 or (status in (301, 302) and request.method == "POST")
     hop = request.to(url, method="GET" if to_get else None, keep_body=not to_get)
     if request.secrets and _Target(url).origin != _Target(request.url).origin:
-        raise HttpError(
+        raise HttpPolicyError(
             f"{_display(request.url)} redirected to {request.redact(_display(url))}: refusing "
             "to follow a redirect to another origin with a credential"
         )
@@ -306,13 +351,13 @@ class _Target:
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise HttpError(f"{_display(url)!r} is not an http:// or https:// URL")
+            raise HttpPolicyError(f"{_display(url)!r} is not an http:// or https:// URL")
         self.scheme = parts.scheme
         self.host = parts.hostname
         try:
             explicit_port = parts.port
         except ValueError:
-            raise HttpError(f"{_display(url)!r} has an invalid port") from None
+            raise HttpPolicyError(f"{_display(url)!r} has an invalid port") from None
         self.port = explicit_port or (443 if parts.scheme == "https" else 80)
         self.path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
@@ -333,7 +378,7 @@ class _HeadLimit:
         if self.left is not None:
             self.left -= len(line)
             if self.left < 0:
-                raise HttpError(
+                raise HttpAnswerError(
                     f"the answer's status line and headers are longer than {MAX_HEADER_BYTES} "
                     "bytes; refused"
                 )
@@ -428,6 +473,8 @@ class HttpClient:
         self._environ = environ
         self._connections: dict[tuple[str, ...], http.client.HTTPConnection] = {}
         self._watchdog: _Watchdog | None = None
+        # Whether the attempt under way has sent its request (a single-use one is not resent).
+        self._sent = False
 
     def __enter__(self) -> HttpClient:
         return self
@@ -460,7 +507,7 @@ class HttpClient:
                 request.redact(_display(hop.url)),
             )
             request = hop
-        raise HttpError(f"{_display(request.url)}: more than {MAX_REDIRECTS} redirects")
+        raise HttpPolicyError(f"{_display(request.url)}: more than {MAX_REDIRECTS} redirects")
 
     def _with_retries(self, request: Request, deadline: Deadline) -> Response:
         import random
@@ -471,24 +518,30 @@ class HttpClient:
             attempt += 1
             failure: str
             retry_after: float | None = None
+            self._sent = False
             try:
                 response = self._once(request, target, deadline)
             except (OSError, http.client.HTTPException) as exc:
                 self._drop(target, request)
                 failure = request.redact(_describe_exception(exc))
-                if not _transient(exc):
-                    raise HttpError(
-                        f"{request.method} {_display(request.url)}: {failure}"
+                where = f"{request.method} {_display(request.url)}"
+                if request.single_use and self._sent:
+                    raise SentOnceError(
+                        f"{where}: {failure}, after the request was sent. It is not sent again: "
+                        "the credential it carries can be used only once, and the server may "
+                        "have used it. Run the command again for a new one"
                     ) from None
+                if not _transient(exc):
+                    raise _error_class(exc)(f"{where}: {failure}") from None
             else:
-                if response.status not in _RETRY_STATUSES:
+                if response.status not in _RETRY_STATUSES or request.single_use:
                     return response
                 failure = response.describe()
                 retry_after = _parse_retry_after(response.headers.get("retry-after"))
                 if attempt >= MAX_ATTEMPTS:
                     return response
             if attempt >= MAX_ATTEMPTS:
-                raise HttpError(
+                raise HttpUnreachableError(
                     f"{request.method} {_display(request.url)} failed after {attempt} attempts: "
                     f"{failure}"
                 )
@@ -497,7 +550,7 @@ class HttpClient:
                 delay = retry_after
             if delay >= deadline.remaining():
                 why = f" (the server asked to retry after {retry_after:g} s)" if retry_after else ""
-                raise HttpError(
+                raise HttpTimeoutError(
                     f"{request.method} {_display(request.url)} failed: {failure}; no time left "
                     f"within the {deadline.total:g} s deadline to retry{why}"
                 )
@@ -525,6 +578,7 @@ class HttpClient:
             connection.request(
                 request.method, request_target, body=request.body, headers=self._headers(request)
             )
+            self._sent = True
             raw = connection.getresponse()
             data = self._read_body(raw, request, connection, deadline)
             watchdog.check()
@@ -566,7 +620,7 @@ class HttpClient:
         limit = request.max_bytes
         length = raw.getheader("content-length")
         if length is not None and is_ascii_number(length) and int(length) > limit:
-            raise HttpError(
+            raise HttpAnswerError(
                 f"{_display(request.url)} announced a {int(length)}-byte response; "
                 f"more than {limit} is refused"
             )
@@ -590,7 +644,7 @@ class HttpClient:
                 return b"".join(chunks)
             size += len(chunk)
             if size > limit:
-                raise HttpError(
+                raise HttpAnswerError(
                     f"{_display(request.url)} sent more than {limit} bytes; the rest was not read"
                 )
             chunks.append(chunk)
@@ -676,7 +730,7 @@ class HttpClient:
                     continue
                 if check_peer and not _peer_allowed(host, sockaddr[0]):
                     sock.close()
-                    raise HttpError(
+                    raise HttpPolicyError(
                         f"{host} resolved to {sockaddr[0]}, which is not a loopback or metadata "
                         "address: refusing plain HTTP to it"
                     )
@@ -722,7 +776,7 @@ class HttpClient:
             proxy_url = f"http://{proxy_url}"
         parts = urlsplit(proxy_url)
         if parts.scheme != "http" or not parts.hostname:
-            raise HttpError(
+            raise HttpPolicyError(
                 f"the proxy for {target.scheme} requests must be an http:// URL, "
                 f"not {_display(proxy_url)!r}"
             )
@@ -773,12 +827,21 @@ def tls_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
 
 
 def _transient(exc: BaseException) -> bool:
-    """Whether another attempt may succeed: not for a certificate or a name that does not
-    resolve, which the next attempt would meet again."""
-    return not isinstance(exc, (ssl.SSLCertVerificationError, socket.gaierror))
+    """Whether another attempt may succeed: not for a TLS failure (a refused certificate, a
+    server that does not speak TLS) or a name that does not resolve, which the next attempt
+    would meet again."""
+    return not isinstance(exc, (ssl.SSLError, socket.gaierror))
 
 
-def _describe_exception(exc: BaseException) -> str:
+def _error_class(exc: BaseException) -> type[HttpError]:
+    if isinstance(exc, ssl.SSLError):
+        return HttpTlsError
+    if isinstance(exc, socket.timeout):
+        return HttpTimeoutError
+    return HttpUnreachableError
+
+
+def _describe_exception(exc: BaseException) -> str:  # noqa: PLR0911 - one answer per kind
     if isinstance(exc, HttpError):
         return str(exc)
     if isinstance(exc, socket.timeout):
@@ -789,6 +852,11 @@ def _describe_exception(exc: BaseException) -> str:
             "SSL_CERT_FILE if it is a private one"
         )
     if isinstance(exc, ssl.SSLError):
+        if "WRONG_VERSION_NUMBER" in str(exc) or "record layer failure" in str(exc):
+            return (
+                f"TLS error: {exc}; the server answers plain HTTP, not TLS (an http:// URL "
+                "is used only on loopback)"
+            )
         return f"TLS error: {exc}"
     if isinstance(exc, socket.gaierror):
         return f"the name does not resolve ({exc.strerror or exc}): check the URL and the DNS"

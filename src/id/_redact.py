@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 SUMMARY_LENGTH = 300
 #: Secrets shorter than this are not redacted: replacing every "abc" would garble messages, and
 #: no credential a platform issues is that short.
-MIN_SECRET_LENGTH = 4
+MIN_SECRET_LENGTH = 8
 REDACTED = "[redacted]"
 
 # A JWT (header.payload[.signature], base64url): tokens are redacted whether registered or not.
@@ -97,3 +97,47 @@ def summarize(
         words = cut.rsplit(" ", 1)[0]
         line = (words if len(words) > limit * 3 // 4 else cut) + "…"
     return line
+
+
+#: An error's text, at most: outside text inside it is capped where it enters (`summarize`),
+#: and this bounds whatever was not.
+MAX_MESSAGE_LENGTH = 2000
+#: How many secret forms the process remembers: a service that detects tokens for days must not
+#: grow without bound; the oldest forms go first.
+MAX_REGISTERED_FORMS = 4096
+_REGISTERED: dict[str, None] = {}
+# A workflow command (`::error::`, `::add-mask::`) is read by GitHub's and Forgejo's runners at
+# the start of a line, after any indentation.
+_WORKFLOW_COMMAND = re.compile(r"^(\s*):(?=:)", re.MULTILINE)
+
+
+def register(secrets: Iterable[str]) -> None:
+    """Remember `secrets` for the life of the process: every error's text (`clean`) and every
+    log line is redacted of them, whoever raised or logged it."""
+    register_forms(secret_forms(secrets))
+
+
+def register_forms(forms: Iterable[str]) -> None:
+    """`register`, for forms `secret_forms` already made."""
+    for form in forms:
+        _REGISTERED.pop(form, None)
+        _REGISTERED[form] = None
+    while len(_REGISTERED) > MAX_REGISTERED_FORMS:
+        del _REGISTERED[next(iter(_REGISTERED))]
+
+
+def registered() -> tuple[str, ...]:
+    """The forms of every registered secret, longest first (as `redact` expects them)."""
+    return tuple(sorted(list(_REGISTERED), key=len, reverse=True))
+
+
+def clean(text: str, limit: int | None = MAX_MESSAGE_LENGTH) -> str:
+    """Text fit for a terminal and a CI log: the registered secrets and any JWT redacted, each
+    line without control characters or escape sequences, no line read as a workflow command,
+    and at most `limit` characters. Line breaks written on purpose are kept."""
+    text = redact(text, registered(), prepared=True)
+    lines = [printable(line).rstrip() for line in text.splitlines()]
+    text = _WORKFLOW_COMMAND.sub(r"\1: ", "\n".join(lines))
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from id import AmbientCredentialError, IdentityError, IdentityToken
 from id._http import HttpError, Request, Response, _parse_retry_after
-from id._redact import SUMMARY_LENGTH, summarize
+from id._redact import MIN_SECRET_LENGTH, SUMMARY_LENGTH, summarize
 from id._verify import MAX_CACHE_SECONDS, cache_seconds
 from id.providers import Skipped
 from id.providers.circleci import CircleCI
@@ -81,7 +81,7 @@ def test_cache_headers(headers: dict[str, str]) -> None:
     assert 0 <= cache_seconds(headers) <= MAX_CACHE_SECONDS
 
 
-@given(bodies, st.lists(st.text(min_size=4, max_size=20), max_size=3))
+@given(bodies, st.lists(st.text(min_size=MIN_SECRET_LENGTH, max_size=20), max_size=3))
 def test_summaries_are_one_bounded_line_without_the_secrets(
     body: bytes, secrets: list[str]
 ) -> None:

@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     gcp.add_argument("--pool-provider", metavar="NAME", help="with --write-config: //iam...")
     gcp.add_argument("--service-account", metavar="EMAIL", help="with --write-config: to act as")
+    gcp.add_argument(
+        "--token-url",
+        metavar="URL",
+        help="with --write-config: the STS token endpoint (default: Google's; an emulator's "
+        "for tests)",
+    )
     vault = targets.add_parser("vault", help="a Vault client token (JWT auth)")
     vault.add_argument("--role", required=True)
     vault.add_argument("--mount", default="jwt")
@@ -53,53 +59,78 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _gcp(args: argparse.Namespace) -> int:
+    from .._output import print_secret, write_private
     from . import executable_response, external_account_config
 
     if args.write_config:
         if not args.pool_provider:
             _parser().error("--write-config needs --pool-provider")
-        config = external_account_config(args.pool_provider, service_account=args.service_account)
-        with open(args.write_config, "w", encoding="utf-8") as file:
-            json.dump(config, file, indent=2)
+        options = {"token_url": args.token_url} if args.token_url else {}
+        config = external_account_config(
+            args.pool_provider, service_account=args.service_account, **options
+        )
+        write_private(args.write_config, json.dumps(config, indent=2) + "\n", "configuration")
         return 0
     response = executable_response(audience=args.audience)
     text = json.dumps(response)
+    token = response.get("id_token")
+    secrets = [("ID token", token)] if isinstance(token, str) else []
     output = os.environ.get("GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE")
     if output:
-        with open(output, "w", encoding="utf-8") as file:
-            file.write(text)
-    # google-auth reads stdout and stderr as one: on success, nothing on stderr.
-    sys.stdout.write(text + "\n")
+        write_private(output, text, "credential response")
+    # google-auth reads stdout and stderr as one: on success, nothing on stderr, so no mask line
+    # (google-auth, not a runner's log, reads this output).
+    print_secret(text, secrets, mask=False)
     return 0 if response["success"] else 1
+
+
+def _exchange(args: argparse.Namespace) -> int:
+    from .._output import print_secret
+    from . import aws_credentials, pypi_token, vault_token
+
+    if args.target == "gcp":
+        return _gcp(args)
+    if args.target == "pypi":
+        token = pypi_token(args.repository_url)
+        text = json.dumps({"token": token}) if args.json else token
+        print_secret(text, [("upload token", token)])
+    elif args.target == "aws":
+        credentials = aws_credentials(
+            args.role_arn,
+            session_name=args.role_session_name,
+            duration_seconds=args.duration_seconds,
+            audience=args.audience,
+        )
+        secrets = [(name, str(credentials[name])) for name in AWS_PRINTED]
+        print_secret(json.dumps(dict(credentials)), secrets)
+    else:
+        token = vault_token(args.role, mount=args.mount, audience=args.audience)
+        text = json.dumps({"client_token": token}) if args.json else token
+        print_secret(text, [("client token", token)])
+    return 0
+
+
+#: The AWS values checked and masked before they are printed (the key id too: it names the key).
+AWS_PRINTED = ("AccessKeyId", "SecretAccessKey", "SessionToken")
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status."""
-    from .. import IdentityError
-    from . import aws_credentials, pypi_token, vault_token
+    from .._deadline import Deadline
+    from .._errors import IdentityError
+    from .._output import print_error
 
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        if args.target == "gcp":
-            return _gcp(args)
-        if args.target == "pypi":
-            token = pypi_token(args.repository_url)
-            sys.stdout.write((json.dumps({"token": token}) if args.json else token) + "\n")
-        elif args.target == "aws":
-            credentials = aws_credentials(
-                args.role_arn,
-                session_name=args.role_session_name,
-                duration_seconds=args.duration_seconds,
-                audience=args.audience,
-            )
-            sys.stdout.write(json.dumps(dict(credentials)) + "\n")
-        else:
-            token = vault_token(args.role, mount=args.mount, audience=args.audience)
-            sys.stdout.write((json.dumps({"client_token": token}) if args.json else token) + "\n")
+        # One deadline for the whole command: detection and the exchange share it.
+        with Deadline.shared(os.environ):
+            return _exchange(args)
     except IdentityError as exc:
-        print(f"id.exchange: error: {exc}", file=sys.stderr)
+        print_error("id.exchange", str(exc))
         return 1
-    return 0
+    except KeyboardInterrupt:
+        print("id.exchange: interrupted", file=sys.stderr)
+        return 130
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from .._errors import IdentityError
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
 
 class ExchangeError(IdentityError):
@@ -15,12 +15,32 @@ class ExchangeError(IdentityError):
     and what to change. Never holds the token or the credential asked for."""
 
 
-def identity(audience: str, environ: Mapping[str, str], service: str) -> str:
-    """The OIDC token for `audience` from the platform this runs on; `ExchangeError` saying so
-    when there is none."""
-    from .._detect import detect_credential
+#: Audiences that name another service `id` exchanges with: a server announcing one of them
+#: (a PyPI index's `/_/oidc/audience`) is asking for a token another service would accept.
+OWNED_AUDIENCES = {
+    "sts.amazonaws.com": "AWS STS",
+    "api://AzureADTokenExchange": "Microsoft Entra ID",
+    "vault": "Vault (id's default audience for it)",
+}
 
-    token = detect_credential(audience, environ=environ)
+
+def identity(
+    audience: str, environ: Mapping[str, str], service: str, *, from_server: bool = False
+) -> str:
+    """The OIDC token for `audience` from the platform this runs on; `ExchangeError` saying so
+    when there is none. `from_server`: the audience was announced by the service itself, so it
+    gets less trust: no audience of another service, no token found by scanning those declared
+    for other consumers."""
+    from .._detect import detect
+
+    owner = OWNED_AUDIENCES.get(audience.strip()) if from_server else None
+    if owner is not None:
+        raise ExchangeError(
+            f"{service}: the server announced the audience {audience!r}, which is "
+            f"{owner}'s: refusing to get it a token another service would accept (check the "
+            "URL: it may not be the service you meant)"
+        )
+    token = detect(audience, environ=environ, audience_from_server=from_server)
     if token is None:
         raise ExchangeError(
             f"{service}: no supported platform is detected here, so there is no identity to "
@@ -29,8 +49,26 @@ def identity(audience: str, environ: Mapping[str, str], service: str) -> str:
     return token
 
 
-def who(token: str) -> str:
-    """The claims a service matches a token on, per platform, for an error message."""
+def received(value: str) -> str:
+    """A credential the service handed back, registered for redaction before anything else is
+    done with it."""
+    from .._redact import register
+
+    register([value])
+    return value
+
+
+#: The claims a registry matches a trusted publisher on, per platform.
+PUBLISHER_CLAIMS = (
+    "repository", "workflow_ref", "environment", "ref",  # GitHub, Forgejo
+    "project_path", "ci_config_ref_uri",  # GitLab
+    "email",  # Google
+    "organization_slug", "pipeline_slug",  # Buildkite
+)  # fmt: skip
+
+
+def who(token: str, fields: Sequence[str] = PUBLISHER_CLAIMS) -> str:
+    """`iss`, `sub` and those of `fields` the token has, for an error message."""
     from .._errors import IdentityError
     from .._jwt import unverified_claims
 
@@ -38,12 +76,8 @@ def who(token: str) -> str:
         claims = unverified_claims(token)
     except IdentityError:
         return "(the token's claims cannot be read)"
-    fields = (
-        "repository", "workflow_ref", "environment", "ref",  # GitHub, Forgejo
-        "project_path", "ci_config_ref_uri",  # GitLab
-        "email",  # Google
-        "organization_slug", "pipeline_slug",  # Buildkite
-    )  # fmt: skip
-    shown = [f"{name}={claims[name]!r}" for name in fields if isinstance(claims.get(name), str)]
+    shown = [
+        f"{name}={claims[name]!r}" for name in fields if isinstance(claims.get(name), (str, list))
+    ]
     shown.insert(0, f"iss={claims.get('iss')!r}, sub={claims.get('sub')!r}")
     return ", ".join(shown)

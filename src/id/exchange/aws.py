@@ -3,7 +3,7 @@ credentials and no boto3 needed), printed as the `credential_process` JSON every
 
 from __future__ import annotations
 
-from ._common import ExchangeError, identity
+from ._common import ExchangeError, identity, received, who
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
@@ -12,6 +12,12 @@ if TYPE_CHECKING:
     from typing import Any
 
 DEFAULT_AUDIENCE = "sts.amazonaws.com"
+#: STS's answers are a few kilobytes; a larger body is refused before it is parsed.
+MAX_ANSWER_BYTES = 64 * 1024
+# A region name as botocore validates it: a DNS label.
+_REGION = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+#: What an IAM trust policy's conditions name (`token.actions.githubusercontent.com:sub`, ...).
+TRUST_POLICY_CLAIMS = ("aud", "repository", "job_workflow_ref", "project_path", "email")
 _NAMESPACE = "{https://sts.amazonaws.com/doc/2011-06-15/}"
 
 
@@ -29,19 +35,49 @@ def sts_endpoint(environ: Mapping[str, str]) -> str:
     for variable in ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"):
         if environ.get(variable):
             return environ[variable].rstrip("/")
-    region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
-    return f"https://sts.{region}.amazonaws.com" if region else "https://sts.amazonaws.com"
+    import re
+
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        region = environ.get(variable, "")
+        if not region:
+            continue
+        if not re.fullmatch(_REGION, region):
+            raise ExchangeError(
+                f"AWS STS: {variable} is not a region name (letters, digits and hyphens, as "
+                "in eu-west-1): check how it is set"
+            )
+        return f"https://sts.{region}.amazonaws.com"
+    return "https://sts.amazonaws.com"
+
+
+class _DtdRefused(Exception):  # noqa: N818 - an outcome of the scan
+    pass
+
+
+def _refuse_dtd(*_args: object) -> None:
+    raise _DtdRefused
 
 
 def _parse(xml: bytes) -> Any:
-    """STS's XML answer; a document with a DTD (entities) is refused before it is parsed."""
+    """STS's XML answer; a document with a DTD (entities), in whatever encoding it is written,
+    is refused before it is parsed into a tree."""
     from xml.etree import ElementTree
+    from xml.parsers import expat
 
-    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
-        raise ExchangeError("AWS STS: the answer declares a DTD; refused")
+    # expat reads the document's own encoding (UTF-16 included) and reports a DOCTYPE or an
+    # entity declaration before expanding anything; only a document with neither is parsed.
+    scan = expat.ParserCreate()
+    scan.StartDoctypeDeclHandler = _refuse_dtd
+    scan.EntityDeclHandler = _refuse_dtd
+    try:
+        scan.Parse(xml, True)
+    except _DtdRefused:
+        raise ExchangeError("AWS STS: the answer declares a DTD; refused") from None
+    except expat.ExpatError as exc:
+        raise ExchangeError(f"AWS STS: the answer is not XML ({exc})") from None
     try:
         # No DTD, so no entity can expand: what defusedxml guards against cannot happen here,
-        # and the answer is at most 1 MiB.
+        # and the answer is at most MAX_ANSWER_BYTES.
         return ElementTree.fromstring(xml)  # noqa: S314
     except ElementTree.ParseError as exc:
         raise ExchangeError(f"AWS STS: the answer is not XML ({exc})") from None
@@ -57,14 +93,38 @@ def aws_credentials(
 ) -> AwsCredentials:
     """Temporary credentials of `role_arn`, assumed with this platform's identity."""
     import os
+
+    from .._deadline import Deadline
+
+    environ = os.environ if environ is None else environ
+    endpoint = sts_endpoint(environ)
+    with Deadline.shared(environ):
+        token = identity(audience, environ, "AWS STS")
+        return _assume(
+            role_arn,
+            endpoint=endpoint,
+            token=token,
+            session_name=session_name,
+            duration_seconds=duration_seconds,
+            environ=environ,
+        )
+
+
+def _assume(
+    role_arn: str,
+    *,
+    endpoint: str,
+    token: str,
+    session_name: str | None,
+    duration_seconds: int | None,
+    environ: Mapping[str, str],
+) -> AwsCredentials:
     import time
     from urllib.parse import urlencode
 
     from .._http import Request, request_once
-    from .._redact import redact
+    from .._redact import summarize
 
-    environ = os.environ if environ is None else environ
-    token = identity(audience, environ, "AWS STS")
     form = {
         "Action": "AssumeRoleWithWebIdentity",
         "Version": "2011-06-15",
@@ -77,10 +137,11 @@ def aws_credentials(
     response = request_once(
         Request(
             "POST",
-            sts_endpoint(environ) + "/",
+            endpoint + "/",
             headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/xml"},
             body=urlencode(form).encode(),
             secrets=[token],
+            max_bytes=MAX_ANSWER_BYTES,
         ),
         environ,
     )
@@ -92,9 +153,11 @@ def aws_credentials(
         else:
             code = root.findtext(f".//{_NAMESPACE}Code") or root.findtext(".//Code") or "?"
             message = root.findtext(f".//{_NAMESPACE}Message") or root.findtext(".//Message") or ""
-            detail = f"{code}: {message}"
-        refused = f"AWS STS refused AssumeRoleWithWebIdentity for {role_arn}: {detail}"
-        raise ExchangeError(redact(refused, [token]))
+            detail = summarize(f"{code}: {message}")
+        raise ExchangeError(
+            f"AWS STS refused AssumeRoleWithWebIdentity for {role_arn}: {detail}. The role's "
+            f"trust policy is matched on the token's claims: {who(token, TRUST_POLICY_CLAIMS)}"
+        )
     root = _parse(response.body)
     found = root.find(f".//{_NAMESPACE}Credentials")
     if found is None:
@@ -104,4 +167,6 @@ def aws_credentials(
     )}  # fmt: skip
     if not all(values.values()):
         raise ExchangeError("AWS STS: the answer's Credentials are incomplete")
+    received(str(values["SecretAccessKey"]))
+    received(str(values["SessionToken"]))
     return AwsCredentials(Version=1, **values)

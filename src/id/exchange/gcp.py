@@ -61,6 +61,19 @@ def executable_response(
     }
 
 
+def _default_command() -> str:
+    import sys
+
+    # google-auth splits the command at whitespace, so an interpreter path holding a space
+    # cannot be named in it.
+    if not sys.executable or any(c.isspace() for c in sys.executable):
+        raise ExchangeError(
+            f"Google Cloud: this interpreter's path {sys.executable!r} is empty or holds a "
+            "space, which google-auth's executable command cannot contain: pass command="
+        )
+    return f"{sys.executable} -m id.exchange gcp"
+
+
 def _failure(code: str, message: str) -> dict[str, Any]:
     return {"version": 1, "success": False, "code": code, "message": message}
 
@@ -69,7 +82,7 @@ def external_account_config(
     pool_provider: str,
     *,
     service_account: str | None = None,
-    command: str = "python -m id.exchange gcp",
+    command: str | None = None,
     output_file: str | None = None,
     token_url: str = STS_URL,
 ) -> dict[str, Any]:
@@ -77,7 +90,10 @@ def external_account_config(
     google-auth (`GOOGLE_APPLICATION_CREDENTIALS`, and `GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1`
     to let it run executables).
     `pool_provider` is `//iam.googleapis.com/projects/NUMBER/locations/global/
-    workloadIdentityPools/POOL/providers/PROVIDER`."""
+    workloadIdentityPools/POOL/providers/PROVIDER`. `command` defaults to this interpreter
+    (`sys.executable`) running `-m id.exchange gcp`, not whatever `python` is first on PATH."""
+    if command is None:
+        command = _default_command()
     if not pool_provider.startswith("//iam.googleapis.com/"):
         raise ExchangeError(
             "Google Cloud: the audience is the pool provider's resource name, "

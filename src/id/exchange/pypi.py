@@ -3,7 +3,7 @@ upload token minted in exchange, as twine and the PyPI publish action do it."""
 
 from __future__ import annotations
 
-from ._common import ExchangeError, identity, who
+from ._common import ExchangeError, identity, received, who
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
@@ -11,17 +11,46 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 DEFAULT_REPOSITORY = "https://upload.pypi.org/legacy/"
+#: PyPI's `errors[].description`s quoted in a refusal, at most.
+MAX_REASONS = 5
 
 
 def index_url(repository_url: str) -> str:
     """The index that mints tokens for uploads to `repository_url`: `https://` and its host, as
-    twine and the PyPI publish action derive it."""
+    twine and the PyPI publish action derive it; an `http://` upload URL on loopback (an
+    emulator, a local index) keeps its scheme, which the plain-HTTP rule allows there. User
+    info in the URL is never part of it (nor of any message)."""
     from urllib.parse import urlsplit
 
-    host = urlsplit(repository_url).netloc
-    if not host:
-        raise ExchangeError(f"PyPI: {repository_url!r} is not an upload URL")
-    return f"https://{host}"
+    from .._redact import register
+
+    try:
+        parts = urlsplit(repository_url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+        parts = None
+    if parts is not None and parts.password:
+        register([parts.password])
+    if parts is None or not host or parts.scheme not in ("http", "https"):
+        shown = repository_url.rpartition("@")[2] if "@" in repository_url else repository_url
+        raise ExchangeError(
+            f"PyPI: {shown!r} is not an upload URL (e.g. https://upload.pypi.org/legacy/)"
+        )
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    scheme = "http" if parts.scheme == "http" and _is_loopback(host) else "https"
+    return f"{scheme}://{netloc}"
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost" or host.endswith(".localhost")
 
 
 def pypi_token(
@@ -35,11 +64,13 @@ def pypi_token(
     import os
 
     from .._deadline import Deadline
+    from .._errors import IdentityError
     from .._http import HttpClient, Request
+    from .._redact import summarize
 
     environ = os.environ if environ is None else environ
     index = index_url(repository_url or DEFAULT_REPOSITORY)
-    with HttpClient(Deadline.from_environ(environ), environ) as http:
+    with Deadline.shared(environ) as deadline, HttpClient(deadline, environ) as http:
         answer = http.send(Request("GET", f"{index}/_/oidc/audience"))
         if answer.status != 200:
             raise ExchangeError(
@@ -48,7 +79,7 @@ def pypi_token(
         audience = answer.json_object().get("audience")
         if not isinstance(audience, str) or not audience:
             raise ExchangeError(f"PyPI: {index}'s audience answer has no audience")
-        token = identity(audience, environ, "PyPI")
+        token = identity(audience, environ, "PyPI", from_server=True)
         minted = http.send(
             Request(
                 "POST",
@@ -56,33 +87,27 @@ def pypi_token(
                 headers={"Content-Type": "application/json", "Accept": "application/json"},
                 body=json.dumps({"token": token}).encode(),
                 secrets=[token],
+                single_use=True,
             )
         )
-        from .._errors import IdentityError
-
         try:
             body = minted.json_object()
         except IdentityError:  # not JSON at all: reported by its status below
             body = {}
         if minted.status == 200 and isinstance(body.get("token"), str):
-            return str(body["token"])
+            return received(str(body["token"]))
         errors = body.get("errors")
         reasons = (
             "; ".join(
-                f"{error.get('code')}: {error.get('description')}"
-                for error in errors
+                summarize(f"{error.get('code')}: {error.get('description')}")
+                for error in errors[:MAX_REASONS]
                 if isinstance(error, dict)
             )
             if isinstance(errors, list)
             else minted.describe()
         )
-        from .._redact import redact
-
         raise ExchangeError(
-            redact(
-                f"PyPI refused the token ({reasons}). A trusted publisher is matched on the "
-                f"token's claims: {who(token)}; check the publisher configured for the project "
-                f"on {index}",
-                [token],
-            )
+            f"PyPI refused the token ({reasons}). A trusted publisher is matched on the "
+            f"token's claims: {who(token)}; check the publisher configured for the project "
+            f"on {index}"
         )

@@ -3,7 +3,7 @@ token, for a Vault client token."""
 
 from __future__ import annotations
 
-from ._common import ExchangeError, identity
+from ._common import PUBLISHER_CLAIMS, ExchangeError, identity, received, who
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 #: The audience asked for unless `audience=` says otherwise: the role's `bound_audiences` must
 #: hold it.
 DEFAULT_AUDIENCE = "vault"
+#: What a role's `bound_claims` usually name.
+BOUND_CLAIMS = ("aud", *PUBLISHER_CLAIMS)
 
 
 def vault_token(
@@ -23,18 +25,27 @@ def vault_token(
     environ: Mapping[str, str] | None = None,
 ) -> str:
     """A Vault client token from logging in to the JWT auth method at `mount` as `role`."""
-    import json
     import os
-    from urllib.parse import quote
 
-    from .._http import Request, request_once
-    from .._redact import redact
+    from .._deadline import Deadline
 
     environ = os.environ if environ is None else environ
     address = environ.get("VAULT_ADDR", "").strip()
     if not address:
         raise ExchangeError("Vault: VAULT_ADDR is not set: set it to the Vault server's URL")
-    token = identity(audience, environ, "Vault")
+    with Deadline.shared(environ):
+        token = identity(audience, environ, "Vault")
+        return _login(address, role, mount=mount, audience=audience, token=token, environ=environ)
+
+
+def _login(
+    address: str, role: str, *, mount: str, audience: str, token: str, environ: Mapping[str, str]
+) -> str:
+    import json
+    from urllib.parse import quote
+
+    from .._http import Request, request_once
+
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     namespace = environ.get("VAULT_NAMESPACE", "").strip()
     if namespace:
@@ -50,16 +61,19 @@ def vault_token(
         environ,
     )
     if response.status != 200:
-        raise ExchangeError(
-            redact(
-                f"Vault refused the login as role {role!r} at auth/{mount} "
-                f"({response.describe()}): check the role's bound_audiences (this token is for "
-                f"{audience!r}) and bound_claims",
-                [token],
+        described = response.describe()
+        if "role" in described and ("not found" in described or "could not be found" in described):
+            advice = f"check that the role {role!r} exists at auth/{mount}, and the mount path"
+        else:
+            advice = (
+                f"check the role's bound_audiences (this token is for {audience!r}) and "
+                f"bound_claims; the token's claims: {who(token, BOUND_CLAIMS)}"
             )
+        raise ExchangeError(
+            f"Vault refused the login as role {role!r} at auth/{mount} ({described}): {advice}"
         )
     auth = response.json_object().get("auth")
     client_token = auth.get("client_token") if isinstance(auth, dict) else None
     if not isinstance(client_token, str) or not client_token:
         raise ExchangeError("Vault: the login answer has no auth.client_token")
-    return client_token
+    return received(client_token)

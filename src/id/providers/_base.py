@@ -10,7 +10,7 @@ from .._errors import AmbientCredentialError
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from .._http import HttpClient
     from ._spec import Spec
@@ -31,6 +31,21 @@ class Skipped(Exception):  # noqa: N818 - it is an outcome, not an error
         self.reason = reason
 
 
+class Secrets(list):  # type: ignore[type-arg]
+    """The secrets met during one detection: each is also registered for the whole process
+    (`_redact.register`) as it is added, so an error raised anywhere later is redacted of it."""
+
+    def append(self, value: str) -> None:
+        from .._redact import register
+
+        register([value])
+        super().append(value)
+
+    def extend(self, values: Iterable[str]) -> None:
+        for value in values:
+            self.append(value)
+
+
 class Context:
     """What a provider may use while fetching: the environment, the deadline, one HTTP client,
     and the secrets met so far (redacted from every message that leaves the provider).
@@ -39,13 +54,16 @@ class Context:
     from `http.client` or `ssl`.
     """
 
-    __slots__ = ("_http", "deadline", "environ", "secrets", "title")
+    __slots__ = ("_http", "audience_from_server", "deadline", "environ", "secrets", "title")
 
     def __init__(self, environ: Mapping[str, str], deadline: Deadline, title: str = "id") -> None:
         self.environ = environ
         self.deadline = deadline
         self.title = title
-        self.secrets: list[str] = []
+        self.secrets: list[str] = Secrets()
+        #: The audience was chosen by a remote server, not the user: only a token declared for
+        #: exactly it may answer, never one found by scanning tokens meant for others.
+        self.audience_from_server = False
         self._http: HttpClient | None = None
 
     @property

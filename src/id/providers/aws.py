@@ -40,7 +40,7 @@ class AwsSts(Provider):
                 return f"{variable} is set"
         return "boto3's default credential chain"
 
-    def _client(self, environ: Mapping[str, str]) -> Any:
+    def _client(self, environ: Mapping[str, str], seconds: float) -> Any:
         if self._client_factory is not None:
             return self._client_factory()
         try:
@@ -51,7 +51,14 @@ class AwsSts(Provider):
                 f"{self.title}: this provider needs boto3: pip install 'id[aws]'"
             ) from None
         region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-        config = Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 3})
+        # The detection's deadline, handed to botocore: its own defaults (60 s reads, retries)
+        # would outlast ID_TIMEOUT many times over.
+        seconds = max(seconds, 0.1)
+        config = Config(
+            connect_timeout=min(5.0, seconds),
+            read_timeout=seconds,
+            retries={"total_max_attempts": 1 if seconds < 10 else 2, "mode": "standard"},
+        )
         return boto3.client("sts", region_name=region, config=config)
 
     def fetch(self, audience: str, context: Context) -> str:
@@ -61,11 +68,20 @@ class AwsSts(Provider):
             raise AmbientCredentialError(
                 f"{self.title}: {ALGORITHM_VARIABLE} must be RS256 or ES384, not {algorithm!r}"
             )
-        client = self._client(context.environ)
+        deadline = context.deadline
+        client = self._client(context.environ, deadline.remaining())
         try:
-            answer = client.get_web_identity_token(
-                Audience=[audience], SigningAlgorithm=algorithm, DurationSeconds=DURATION_SECONDS
+            answer = deadline.bound(
+                lambda: client.get_web_identity_token(
+                    Audience=[audience],
+                    SigningAlgorithm=algorithm,
+                    DurationSeconds=DURATION_SECONDS,
+                ),
             )
+        except TimeoutError:
+            raise AmbientCredentialError(
+                f"{self.title}: no answer within the {deadline.total:g} s deadline (ID_TIMEOUT)"
+            ) from None
         except Exception as exc:
             raise AmbientCredentialError(f"{self.title}: {_describe(exc)}") from None
         token = answer.get("WebIdentityToken") if isinstance(answer, dict) else None
@@ -76,6 +92,8 @@ class AwsSts(Provider):
 
 def _describe(exc: BaseException) -> str:
     """botocore's errors, said with the fix where one is known."""
+    from .._redact import summarize
+
     response = getattr(exc, "response", None)
     if isinstance(response, dict):
         error = response.get("Error", {})
@@ -85,8 +103,8 @@ def _describe(exc: BaseException) -> str:
             hint = ": enable outbound identity federation for the account (IAM console)"
         elif code in ("AccessDenied", "AccessDeniedException"):
             hint = ": allow sts:GetWebIdentityToken for this principal"
-        return f"{code}: {message}{hint}"
+        return summarize(f"{code}: {message}") + hint
     name = type(exc).__name__
     if name == "NoCredentialsError":
         return "no AWS credentials found (environment, profile, or instance role)"
-    return f"{name}: {exc}"
+    return f"{name}: {summarize(str(exc))}"

@@ -24,7 +24,7 @@ class FlyMachines(Provider):
         """Ask the Machine's API for a token for `audience`."""
         import json
 
-        from .._http import HttpError, Request
+        from .._http import HttpUnreachableError, Request
 
         socket = context.environ.get(SOCKET_VARIABLE) or SOCKET
         request = Request(
@@ -36,7 +36,7 @@ class FlyMachines(Provider):
         )
         try:
             response = context.http.send(request)
-        except HttpError as exc:
+        except HttpUnreachableError as exc:
             raise Skipped(f"the Machine API at {socket} gave no answer: {exc}") from None
         if response.status != 200:
             raise Skipped(f"the Machine API at {socket} answered {response.describe()}")

@@ -79,14 +79,14 @@ class GoogleCloud(Provider):
             return self._impersonated(audience, account, context)
         from urllib.parse import urlencode
 
-        from .._http import HttpError, Request
+        from .._http import HttpUnreachableError, Request
 
         host = metadata_host(context.environ)
         query = urlencode({"audience": audience, "format": "full"})
         url = f"http://{host}{_ACCOUNT_PATH}/identity?{query}"
         try:
             response = context.http.send(Request("GET", url, headers=_FLAVOR))
-        except HttpError as exc:
+        except HttpUnreachableError as exc:
             raise Skipped(f"the metadata server at {host} gave no answer: {exc}") from None
         return token_from_identity_answer(response)
 

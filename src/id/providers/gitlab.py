@@ -38,7 +38,8 @@ class GitLabCI(Provider):
 
     def fetch(self, audience: str, context: Context) -> str:
         """Read `<AUD>_ID_TOKEN`; else another `*_ID_TOKEN` whose `aud` holds the audience
-        (`id_tokens:` names are the pipeline author's choice); else say what each holds and which
+        (`id_tokens:` names are the pipeline author's choice), unless a server chose the
+        audience; else say what each holds and which
         `id_tokens:` lines to add. A token is never quoted."""
         name = variable_name(audience)
         token = context.environ.get(name, "").strip()
@@ -46,11 +47,16 @@ class GitLabCI(Provider):
             return token
         others = []
         for variable, held in self._other_id_tokens(context, exclude=name):
-            if audience in held:
+            if audience in held and not context.audience_from_server:
                 return context.environ[variable].strip()
             shown = ", ".join(map(repr, held))
             others.append(f"{variable} is for {shown}")
         state = "is empty" if name in context.environ else "is not set"
+        if context.audience_from_server:
+            state += (
+                " (the audience was chosen by the server, so tokens declared under other names "
+                "are not used for it)"
+            )
         found = f" ({'; '.join(others)})" if others else ""
         raise AmbientCredentialError(
             f"{self.title}: no ID token for audience {audience!r}: the variable {name} {state}"

@@ -60,19 +60,30 @@ class GoogleAdc(Provider):
             raise AmbientCredentialError(
                 f"{self.title}: this provider needs google-auth: pip install 'id[google]'"
             ) from None
+        from .._redact import summarize
+
+        _check_file_source(info, self.title)
         request = _Transport(context)
         try:
-            if info.get("type") == "service_account":
-                from google.oauth2 import service_account
-
-                key = service_account.IDTokenCredentials.from_service_account_info(
-                    info, target_audience=audience
-                )
-                key.refresh(request)
-                return str(key.token)
-            return self._impersonated(info, audience, request, context)
+            return context.deadline.bound(lambda: self._token(info, audience, request, context))
+        except TimeoutError:
+            raise AmbientCredentialError(
+                f"{self.title}: no token within the {context.deadline.total:g} s deadline "
+                "(ID_TIMEOUT)"
+            ) from None
         except (google.auth.exceptions.GoogleAuthError, ValueError) as exc:
-            raise AmbientCredentialError(f"{self.title}: {exc}") from None
+            raise AmbientCredentialError(f"{self.title}: {summarize(str(exc))}") from None
+
+    def _token(self, info: dict[str, Any], audience: str, request: Any, context: Context) -> str:
+        if info.get("type") == "service_account":
+            from google.oauth2 import service_account
+
+            key = service_account.IDTokenCredentials.from_service_account_info(
+                info, target_audience=audience
+            )
+            key.refresh(request)
+            return str(key.token)
+        return self._impersonated(info, audience, request, context)
 
     def _read(self, context: Context) -> dict[str, Any]:
         import json
@@ -112,6 +123,17 @@ class GoogleAdc(Provider):
         return generate_id_token(audience, account, str(source.token), context, self.title)
 
 
+def _check_file_source(info: dict[str, Any], title: str) -> None:
+    """An `external_account` file's `credential_source.file` is read by google-auth, which would
+    block on a FIFO: it is checked first as `id`'s own token files are (a regular file)."""
+    source = info.get("credential_source")
+    path = source.get("file") if isinstance(source, dict) else None
+    if isinstance(path, str):
+        from ._file import read_token_file
+
+        read_token_file(path, title, f"{VARIABLE}'s credential_source.file")
+
+
 def _source_credentials(info: dict[str, Any]) -> Any:
     """Credentials of the file's own type, loaded by that type's loader (google-auth warns
     against its generic one), scoped for IAM."""
@@ -148,6 +170,21 @@ def _source_credentials(info: dict[str, Any]) -> Any:
     )
 
 
+#: Headers google-auth sets that carry no credential.
+_PLAIN_HEADERS = frozenset(
+    {
+        "accept",
+        "accept-encoding",
+        "content-type",
+        "content-length",
+        "user-agent",
+        "x-goog-api-client",
+        "metadata-flavor",
+        "x-goog-user-project",
+    }
+)
+
+
 class _Transport:
     """google-auth's `Request`, on `id`'s HTTP client: its requests obey the same rules."""
 
@@ -169,18 +206,16 @@ class _Transport:
         from .._http import Request
 
         data = body.encode() if isinstance(body, str) else body
-        # The assertion, refresh token or client secret may be in the body.
-        secret = bool(data) and method == "POST"
+        headers = dict(headers or {})
+        # A header google-auth sets is a credential unless known otherwise (an Authorization
+        # header, one a credential_source.url names); the assertion, refresh token or client
+        # secret may be in a POST's body.
+        secrets = [v for k, v in headers.items() if k.lower() not in _PLAIN_HEADERS]
+        if data and method == "POST":
+            secrets.extend(self._context.secrets)
         try:
             response = self._context.http.send(
-                Request(
-                    method,
-                    url,
-                    headers=dict(headers or {}),
-                    body=data,
-                    secrets=self._context.secrets if secret else (),
-                    seconds=timeout,
-                )
+                Request(method, url, headers=headers, body=data, secrets=secrets, seconds=timeout)
             )
         except IdentityError as exc:
             raise google.auth.exceptions.TransportError(str(exc)) from None

@@ -62,7 +62,8 @@ class Nomad(Provider):
                 held = held_audiences(token, self.title, where)
             except AmbientCredentialError:
                 continue  # not a JWT: NOMAD_TOKEN may be the CLI's ACL secret
-            if audience in held:
+            exact = held == [audience]
+            if audience in held and (exact or not context.audience_from_server):
                 return token
             seen.append(f"{where} is for {', '.join(map(repr, held))}")
         known = "; ".join(seen) or "the task holds no workload identity token"

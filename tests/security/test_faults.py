@@ -31,6 +31,9 @@ REPORT_VARIABLE = "ID_FAULT_REPORT"
 # Allowance beyond the deadline for process scheduling and the last read in flight.
 SLACK = 1.5
 PEAK_MEMORY = 8 * 1024 * 1024
+#: What a hostile token service answers: colours, a carriage return, a forged workflow command on
+#: a line of its own, a bidirectional override, and 200 KB more.
+HOSTILE = b"\x1b[31mred\x1b[0m\roverwritten\n::error::forged\n\xe2\x80\xaeevil" + b"A" * 200_000
 
 PROVIDERS: dict[str, Callable[..., Emulator]] = {
     "github": GitHubActions,
@@ -101,6 +104,7 @@ CASES: dict[str, Case] = {
         error="returned a token for audience 'someone-else', not '{audience}'",
     ),
     "an expired token": Case(emulator={"lifetime": -600}),
+    "hostile error text": Case(lambda: Faults(status=403, body=HOSTILE), error="HTTP 403"),
     "redirect to another host": Case(
         error={
             "*": "refusing to follow a redirect to another origin",
@@ -210,9 +214,19 @@ def test_fault(
     else:
         assert isinstance(outcome, AmbientCredentialError), f"expected an error, got {outcome!r}"
         assert expected in str(outcome)
+        assert_clean(str(outcome))
     assert spec.min_seconds <= elapsed <= DEADLINE + SLACK, f"took {elapsed:.2f} s"
     assert peak < PEAK_MEMORY, f"peak memory {peak / 2**20:.1f} MiB"
     record(case, provider, outcome, elapsed, peak)
+
+
+def assert_clean(text: str) -> None:
+    """An error's text as `id` lets anyone show it: no escape or control character, no line a
+    runner reads as a workflow command, bounded."""
+    for forbidden in ("\x1b", "\r", "\u202e"):
+        assert forbidden not in text, f"{forbidden!r} in {text[:200]!r}"
+    assert not any(line.lstrip().startswith("::") for line in text.splitlines()), text[:500]
+    assert len(text) <= 2000
 
 
 def record(

@@ -693,3 +693,21 @@ def test_hostile_text_from_google_auth_is_filtered_and_capped() -> None:
         )  # fmt: skip
     assert result.returncode == 1
     assert_clean(result.stderr)
+
+
+def test_the_largest_sts_answer_parses_in_bounded_memory() -> None:
+    import tracemalloc
+
+    from id.exchange.aws import MAX_ANSWER_BYTES, _parse
+
+    # The worst shape for a tree: as many empty elements as the cap allows.
+    body = b"<a>" + b"<b/>" * ((MAX_ANSWER_BYTES - 7) // 4) + b"</a>"
+    assert len(body) <= MAX_ANSWER_BYTES
+    tracemalloc.start()
+    try:
+        _parse(body)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # SECURITY.md states the figure: about 2 MiB, measured here.
+    assert peak < 4 * 2**20, peak

@@ -15,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from id import ExpiredIdentity, IdentityToken, VerificationError
-from id._verify import ALGORITHMS, Verifier, cache_seconds, verifier_for
+from id._verify import ALGORITHMS, IssuerKeys, cache_seconds, keys_of
 from id.testing import Faults, LoopbackServer, OIDCIssuer, Reply
 from id.testing._issuer import generate_key
 
@@ -144,7 +144,7 @@ def test_token_alg_must_match_the_keys_alg() -> None:
 
 
 def test_keys_are_fetched_once_and_reused(issuer: OIDCIssuer) -> None:
-    verifier = Verifier(issuer.url)
+    verifier = IssuerKeys(issuer.url)
     for _ in range(5):
         verifier.verify(mint(issuer), audience="pypi", leeway=0)
     assert [r.path for r in issuer.requests] == [
@@ -154,14 +154,14 @@ def test_keys_are_fetched_once_and_reused(issuer: OIDCIssuer) -> None:
 
 
 def test_identity_token_verify_shares_keys_across_calls(issuer: OIDCIssuer) -> None:
-    assert verifier_for(issuer.url) is verifier_for(issuer.url)
+    assert keys_of(issuer.url) is keys_of(issuer.url)
     for _ in range(3):
         IdentityToken(mint(issuer)).verify(audience="pypi", issuer=issuer.url)
     assert len(issuer.requests) == 2
 
 
 def test_rotated_key_triggers_one_refresh(issuer: OIDCIssuer) -> None:
-    verifier = Verifier(issuer.url)
+    verifier = IssuerKeys(issuer.url)
     verifier.verify(mint(issuer), audience="pypi", leeway=0)
     issuer.rotate_key()
     verifier.verify(mint(issuer), audience="pypi", leeway=0)
@@ -169,7 +169,7 @@ def test_rotated_key_triggers_one_refresh(issuer: OIDCIssuer) -> None:
 
 
 def test_unknown_key_refreshes_only_once(issuer: OIDCIssuer) -> None:
-    verifier = Verifier(issuer.url)
+    verifier = IssuerKeys(issuer.url)
     verifier.verify(mint(issuer), audience="pypi", leeway=0)
     stranger = OIDCIssuer(issuer.url)
     with pytest.raises(VerificationError, match="publishes no key with kid"):
@@ -179,7 +179,7 @@ def test_unknown_key_refreshes_only_once(issuer: OIDCIssuer) -> None:
 
 def test_no_store_means_fetching_every_time() -> None:
     with OIDCIssuer(jwks_cache_control="no-store") as issuer:
-        verifier = Verifier(issuer.url)
+        verifier = IssuerKeys(issuer.url)
         for _ in range(2):
             verifier.verify(mint(issuer), audience="pypi", leeway=0)
         assert len(issuer.requests) == 4
@@ -208,14 +208,14 @@ def test_jwks_that_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
         with pytest.raises(
             VerificationError, match="cannot fetch the JWKS of .*timed out|deadline"
         ):
-            Verifier(issuer.url).verify(mint(issuer), audience="pypi", leeway=0)
+            IssuerKeys(issuer.url).verify(mint(issuer), audience="pypi", leeway=0)
         assert time.monotonic() - started < 3
 
 
 def test_jwks_server_error() -> None:
     with OIDCIssuer(jwks_faults=Faults(status=404)) as issuer:
         with pytest.raises(VerificationError, match="cannot fetch the JWKS .*HTTP 404"):
-            Verifier(issuer.url).verify(mint(issuer), audience="pypi", leeway=0)
+            IssuerKeys(issuer.url).verify(mint(issuer), audience="pypi", leeway=0)
 
 
 def test_discovery_naming_another_issuer() -> None:
@@ -225,7 +225,7 @@ def test_discovery_naming_another_issuer() -> None:
         with pytest.raises(
             VerificationError, match="names the issuer 'https://accounts.google.com'"
         ):
-            Verifier(server.url).verify(
+            IssuerKeys(server.url).verify(
                 impostor.mint({"sub": "s", "aud": "pypi", "iss": server.url}),
                 audience="pypi",
                 leeway=0,
@@ -242,7 +242,7 @@ def test_jwks_that_is_not_json() -> None:
     try:
         issuer.url = server.url
         with pytest.raises(VerificationError, match="JWKS of .* is unusable: .*not JSON"):
-            Verifier(server.url).verify(mint(issuer), audience="pypi", leeway=0)
+            IssuerKeys(server.url).verify(mint(issuer), audience="pypi", leeway=0)
     finally:
         server.stop()
 
@@ -250,16 +250,16 @@ def test_jwks_that_is_not_json() -> None:
 @pytest.mark.parametrize("url", ["http://issuer.example", "ftp://issuer.example"])
 def test_issuer_must_use_tls_except_on_loopback(url: str) -> None:
     with pytest.raises(VerificationError, match="must be an https:// URL"):
-        Verifier(url)
+        IssuerKeys(url)
 
 
 def test_without_pyjwt_the_error_names_the_extra() -> None:
     script = (
         "import sys; sys.modules['jwt'] = None\n"
         "from id import IdentityToken, VerificationError\n"
-        "from id._verify import Verifier\n"
+        "from id._verify import IssuerKeys\n"
         "try:\n"
-        "    Verifier('https://issuer.example').verify('a.b.c', audience='x', leeway=0)\n"
+        "    IssuerKeys('https://issuer.example').verify('a.b.c', audience='x', leeway=0)\n"
         "except VerificationError as e:\n"
         "    print(e)\n"
     )

@@ -18,3 +18,11 @@ def debug(message: str, *args: object) -> None:
     if logging is None:
         return
     logging.getLogger(LOGGER_NAME).debug(message, *args)
+
+
+def warning(message: str, *args: object) -> None:
+    """Log `message % args` at WARNING level on the `id` logger: rare, and worth the import
+    (a service that verifies tokens wants to know its issuer is down)."""
+    import logging
+
+    logging.getLogger(LOGGER_NAME).warning(message, *args)

@@ -272,6 +272,6 @@ class IdentityToken:
         refreshes them once. Raises `ExpiredIdentity` for a token outside its validity period
         and `VerificationError` for anything else. Needs the `verify` extra (PyJWT).
         """
-        from ._verify import verifier_for
+        from ._verify import keys_of
 
-        return verifier_for(issuer).verify(self.raw, audience=audience, leeway=leeway)
+        return keys_of(issuer).verify(self.raw, audience=audience, leeway=leeway)

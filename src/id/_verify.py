@@ -27,7 +27,7 @@ DEFAULT_CACHE_SECONDS = 300.0
 #: fetches.
 MIN_REFRESH_SECONDS = 60.0
 MAX_CACHE_SECONDS = 86400.0
-_REQUIRED_CLAIMS = ["iss", "sub", "aud", "iat", "exp"]
+REQUIRED_CLAIMS = ("iss", "sub", "aud", "iat", "exp")
 #: Issuers whose keys `python -m id --verify` fetches without `--issuer`: public services with
 #: one issuer URL for everyone. Any other `iss` in a pasted token could point anywhere (a server
 #: on the user's network), so it must be named to be trusted.
@@ -84,20 +84,58 @@ def _check_url(url: str, what: str) -> None:
         raise VerificationError(f"the {what} {reason}: keys fetched without TLS could be anyone's")
 
 
-class Verifier:
-    """Verifies tokens from one issuer, keeping its keys between calls."""
+#: How long keys may go on being used after they expired, while the issuer cannot be reached.
+DEFAULT_MAX_STALE = 3600.0
+#: After a failed fetch, the next attempt waits at least this long (stale keys are used
+#: meanwhile): an outage of the issuer must not become a fetch per token.
+RETRY_AFTER_FAILURE = 10.0
 
-    def __init__(self, issuer: str, environ: Mapping[str, str] | None = None) -> None:
+
+class _Fetch:
+    """One fetch of the keys under way: whoever needs it waits for this one, not a second."""
+
+    __slots__ = ("done", "error")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+
+class IssuerKeys:
+    """One issuer's signing keys, fetched by discovery and kept between tokens.
+
+    - They are kept as long as the JWKS answer's cache headers allow, and fetched again after.
+    - A token whose `kid` is unknown fetches them again (the issuer may have rotated), at most
+      once per `MIN_REFRESH_SECONDS`: made-up kids must not become a flood of fetches.
+    - One fetch at a time, however many threads ask: the others wait for its outcome. No lock is
+      held across the network: a token whose key is known never waits on a fetch.
+    - When the issuer cannot be reached, the keys already fetched go on being used for up to
+      `max_stale` seconds past their expiry (logged); they are never dropped on a failed fetch.
+    """
+
+    def __init__(
+        self,
+        issuer: str,
+        environ: Mapping[str, str] | None = None,
+        *,
+        max_stale: float = DEFAULT_MAX_STALE,
+    ) -> None:
         _check_url(issuer, "issuer")
         self.issuer = issuer
+        self.max_stale = max_stale
         self._environ = os.environ if environ is None else environ
-        # Guards the key state only: never held across network I/O.
+        # Guards the state below only: never held across network I/O.
         self._lock = threading.Lock()
         self._keys: dict[str, Any] = {}
         self._parsed: dict[tuple[str | None, str], Any] = {}
         self._keys_expire = 0.0
+        # No fetch before this (after a failure).
+        self._next_attempt = 0.0
         # When an unknown kid last refreshed the keys.
         self._last_unknown_refresh = -MIN_REFRESH_SECONDS
+        self._fetch_under_way: _Fetch | None = None
+        #: How many times the keys were fetched (for tests and benchmarks).
+        self.fetches = 0
 
     def _fetch_keys(self) -> tuple[dict[str, Any], float]:
         """The issuer's usable signing keys by kid, and until when they may be used."""
@@ -123,24 +161,81 @@ class Verifier:
             except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError):
                 continue
             usable[str(jwk.get("kid", f"#{index}"))] = jwk
+        if not usable:
+            # An empty key set is never kept: it would refuse every token until it expired.
+            raise VerificationError(f"the JWKS of {self.issuer} holds no usable signing key")
         return usable, time.monotonic() + cache_seconds(response.headers)
+
+    def _refresh(self) -> None:
+        """Fetch the keys, or wait for the fetch another thread has under way."""
+        with self._lock:
+            fetch = self._fetch_under_way
+            leader = fetch is None
+            if fetch is None:
+                fetch = self._fetch_under_way = _Fetch()
+        if not leader:
+            fetch.done.wait()
+            if fetch.error is not None:
+                raise fetch.error
+            return
+        try:
+            keys, expire = self._fetch_keys()
+        except BaseException as exc:
+            fetch.error = exc
+            with self._lock:
+                self._next_attempt = time.monotonic() + RETRY_AFTER_FAILURE
+            raise
+        else:
+            with self._lock:
+                self._keys, self._parsed, self._keys_expire = keys, {}, expire
+                self.fetches += 1
+        finally:
+            with self._lock:
+                self._fetch_under_way = None
+            fetch.done.set()
 
     def _current_keys(self, *, unknown_kid: bool = False) -> dict[str, Any]:
         """The keys, fetched again when they expired, or for an unknown kid unless another
-        unknown kid did so less than `MIN_REFRESH_SECONDS` ago. The fetch runs without the lock
-        held."""
+        unknown kid did so less than `MIN_REFRESH_SECONDS` ago; stale ones while the issuer
+        cannot be reached, for up to `max_stale` seconds."""
         with self._lock:
             now = time.monotonic()
-            if now < self._keys_expire:
-                if not unknown_kid or now - self._last_unknown_refresh < MIN_REFRESH_SECONDS:
-                    return self._keys
+            fresh = now < self._keys_expire
+            if fresh and not unknown_kid:
+                return self._keys
+            if fresh and now - self._last_unknown_refresh < MIN_REFRESH_SECONDS:
+                return self._keys
+            if unknown_kid:
                 self._last_unknown_refresh = now
-        keys, expire = self._fetch_keys()
-        with self._lock:
-            self._keys, self._parsed, self._keys_expire = keys, {}, expire
-        return keys
+            stale_usable = bool(self._keys) and now - self._keys_expire <= self.max_stale
+            if stale_usable and now < self._next_attempt:
+                return self._keys
+        try:
+            self._refresh()
+        except VerificationError as exc:
+            with self._lock:
+                keys = self._keys
+                now = time.monotonic()
+                usable = bool(keys) and (
+                    now < self._keys_expire or now - self._keys_expire <= self.max_stale
+                )
+            if not usable:
+                raise
+            from . import _log
 
-    def _key(self, kid: str | None, algorithm: str) -> Any:
+            _log.warning(
+                "%s: the keys could not be fetched again (%s); using the ones fetched before "
+                "(for up to %g s past their expiry)",
+                self.issuer,
+                exc,
+                self.max_stale,
+            )
+            return keys
+        with self._lock:
+            return self._keys
+
+    def key(self, kid: str | None, algorithm: str) -> Any:
+        """The key, parsed for `algorithm`, that verifies a token with `kid`."""
         jwt = _require_pyjwt()
         keys = self._current_keys()
         with self._lock:
@@ -171,22 +266,32 @@ class Verifier:
             self._parsed[(kid, algorithm)] = key
         return key
 
-    def verify(self, token: str, *, audience: str | Sequence[str], leeway: float) -> dict[str, Any]:
-        """Verify `token` (see `IdentityToken.verify`) and return its claims."""
+    def verify(
+        self,
+        token: str,
+        *,
+        audience: str | Sequence[str],
+        leeway: float,
+        required: Sequence[str] = REQUIRED_CLAIMS,
+    ) -> dict[str, Any]:
+        """Verify `token`'s signature and its `iss`, `aud` (any of `audience`), `exp`, `nbf` and
+        `iat` (with `leeway` seconds), and that it has the `required` claims; return its claims.
+        `ExpiredIdentity` for a token outside its validity period, `VerificationError` for
+        anything else."""
         import json
 
         from ._jwt import decode_oidc_token
 
         jwt = _require_pyjwt()
         header = json.loads(decode_oidc_token(token)[0])
-        algorithm = header.get("alg")
+        algorithm = header.get("alg") if isinstance(header, dict) else None
         if algorithm not in ALGORITHMS:
             raise VerificationError(
                 f"the token is signed with alg {algorithm!r}; only {', '.join(ALGORITHMS)} are "
                 "accepted"
             )
         kid = header.get("kid")
-        key = self._key(kid if isinstance(kid, str) else None, algorithm)
+        key = self.key(kid if isinstance(kid, str) else None, algorithm)
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -195,7 +300,7 @@ class Verifier:
                 audience=audience,
                 issuer=self.issuer,
                 leeway=leeway,
-                options={"require": _REQUIRED_CLAIMS},
+                options={"require": list(required)},
             )
         except jwt.ExpiredSignatureError:
             raise ExpiredIdentity(f"the token from {self.issuer} has expired") from None
@@ -237,14 +342,14 @@ def _default_algorithm(jwk: Mapping[str, Any]) -> str:
     return "RS256"
 
 
-_VERIFIERS: dict[str, Verifier] = {}
-_VERIFIERS_LOCK = threading.Lock()
+_ISSUERS: dict[str, IssuerKeys] = {}
+_ISSUERS_LOCK = threading.Lock()
 
 
-def verifier_for(issuer: str) -> Verifier:
-    """The process-wide `Verifier` of `issuer`, so that its keys are fetched once and reused."""
-    with _VERIFIERS_LOCK:
-        verifier = _VERIFIERS.get(issuer)
-        if verifier is None:
-            verifier = _VERIFIERS[issuer] = Verifier(issuer)
-        return verifier
+def keys_of(issuer: str) -> IssuerKeys:
+    """The process-wide `IssuerKeys` of `issuer`, so that its keys are fetched once and reused."""
+    with _ISSUERS_LOCK:
+        keys = _ISSUERS.get(issuer)
+        if keys is None:
+            keys = _ISSUERS[issuer] = IssuerKeys(issuer)
+        return keys

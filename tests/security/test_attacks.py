@@ -326,11 +326,11 @@ def https_issuer(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Loopback
 def test_a_key_fetch_redirected_to_plain_http_is_refused(
     https_issuer: tuple[str, dict[str, str], LoopbackServer],
 ) -> None:
-    from id._verify import Verifier
+    from id._verify import IssuerKeys
 
     url, environ, attacker = https_issuer
     with pytest.raises(VerificationError, match="https://"):
-        Verifier(url, environ).verify(environ["FORGED"], audience="pypi", leeway=0)
+        IssuerKeys(url, environ).verify(environ["FORGED"], audience="pypi", leeway=0)
     assert attacker.requests == []
 
 
@@ -344,10 +344,10 @@ def test_verify_without_issuer_fetches_nothing_from_a_pasted_token(server: Any) 
 
 
 def test_unknown_kids_refresh_the_keys_once_not_once_per_token() -> None:
-    from id._verify import Verifier
+    from id._verify import IssuerKeys
 
     with OIDCIssuer() as issuer:
-        verifier = Verifier(issuer.url)
+        verifier = IssuerKeys(issuer.url)
         verifier.verify(issuer.mint({"sub": "s", "aud": "pypi"}), audience="pypi", leeway=0)
         for _ in range(20):
             stranger = OIDCIssuer(issuer.url)
@@ -360,10 +360,10 @@ def test_unknown_kids_refresh_the_keys_once_not_once_per_token() -> None:
 
 
 def test_a_slow_key_fetch_does_not_block_tokens_with_known_keys() -> None:
-    from id._verify import Verifier
+    from id._verify import IssuerKeys
 
     with OIDCIssuer() as issuer:
-        verifier = Verifier(issuer.url)
+        verifier = IssuerKeys(issuer.url)
         known = issuer.mint({"sub": "s", "aud": "pypi"})
         verifier.verify(known, audience="pypi", leeway=0)
         issuer.jwks_faults = Faults(delay=3)

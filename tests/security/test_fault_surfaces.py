@@ -55,13 +55,13 @@ def measured(action: Callable[[], object]) -> tuple[object, float, int]:
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_jwks_faults(case: str, elsewhere: LoopbackServer) -> None:
-    from id._verify import Verifier
+    from id._verify import IssuerKeys
 
     faults, succeeds = CASES[case]
     with OIDCIssuer(jwks_faults=faults(elsewhere.url)) as issuer:
         token = issuer.mint({"sub": "s", "aud": "pypi"})
         outcome, elapsed, peak = measured(
-            lambda: Verifier(issuer.url, ENVIRON).verify(token, audience="pypi", leeway=0)
+            lambda: IssuerKeys(issuer.url, ENVIRON).verify(token, audience="pypi", leeway=0)
         )
     if succeeds:
         assert isinstance(outcome, dict), outcome

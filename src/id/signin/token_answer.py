@@ -101,11 +101,11 @@ def _check_signature(token: IdentityToken, issuer: Issuer, client_id: str) -> No
     from importlib.util import find_spec
 
     from .._errors import IdentityError
-    from .._verify import Verifier
+    from .._verify import IssuerKeys
 
     if find_spec("jwt") is None:
         return
     try:
-        Verifier(issuer.url, issuer.environ).verify(token.raw, audience=client_id, leeway=60)
+        IssuerKeys(issuer.url, issuer.environ).verify(token.raw, audience=client_id, leeway=60)
     except IdentityError as exc:
         raise SignInError(f"the issuer's id_token does not verify: {exc}") from None

@@ -47,6 +47,21 @@ class VerificationError(IdentityError):
     could not be had. The message says which check failed."""
 
 
+class PolicyError(VerificationError):
+    """A verified token's claims do not match the policy: `mismatches` holds one entry per claim
+    that did not match (its name, the expected value, the token's value), and the message one
+    line per entry, `CLAIM: expected 'X', the token has 'Y'`."""
+
+    def __init__(self, message: str, mismatches: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.mismatches = mismatches
+
+
+class ReplayError(VerificationError):
+    """A token was presented a second time (its `jti` was seen before, here or on another
+    replica sharing the store), or it has no `jti` to tell."""
+
+
 class SignInError(IdentityError):
     """Signing a person in failed: the provider refused (its `error` and `error_description` are
     quoted), the person did not finish in time, or the answer did not check out."""

@@ -84,7 +84,8 @@ class OIDCIssuer:
         issued_at: float | None = None,
         headers: Mapping[str, Any] | None = None,
     ) -> str:
-        """A signed JWT: `iss`, `iat`, `nbf`, `exp` and `jti` filled in, then `claims`.
+        """A signed JWT: `iss`, `iat`, `nbf`, `exp` and `jti` filled in, then `claims` (a claim
+        given as None is left out, e.g. `{"jti": None}`).
 
         A negative `lifetime` gives an expired token; `headers` are added to the JOSE header.
         """
@@ -97,6 +98,7 @@ class OIDCIssuer:
             "jti": secrets.token_hex(16),
         }
         payload.update(claims or {})
+        payload = {name: value for name, value in payload.items() if value is not None}
         key_id, key = self._keys[-1]
         return jwt.encode(
             payload,

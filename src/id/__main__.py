@@ -53,6 +53,7 @@ class Arguments:
     __slots__ = (
         "audience",
         "client_id",
+        "expect",
         "flow",
         "interactive",
         "issuer",
@@ -78,6 +79,7 @@ class Arguments:
         port: int = 0,
         provider: str | None = None,
         timeout: float = 300.0,
+        expect: Sequence[str] = (),
     ) -> None:
         self.audience = audience
         self.view = view
@@ -90,6 +92,8 @@ class Arguments:
         self.port = port
         self.provider = provider
         self.timeout = timeout
+        #: `CLAIM=VALUE`s the verified token must hold (`--expect`).
+        self.expect = tuple(expect)
 
     @property
     def signs_in(self) -> bool:
@@ -150,6 +154,7 @@ def parse(argv: Sequence[str]) -> Arguments:
         port=namespace.port,
         provider=namespace.provider,
         timeout=namespace.timeout,
+        expect=namespace.expect or (),
     )
 
 
@@ -162,7 +167,9 @@ def _parser() -> argparse.ArgumentParser:
         "workload this runs on, or show what a token says.",
         epilog=f"exit status: {EXIT_OK} token printed, {EXIT_ERROR} a platform was detected "
         f"but gave no token, {EXIT_USAGE} usage error, {EXIT_NOT_DETECTED} no supported "
-        f"environment detected, {EXIT_INVALID} the token is expired or did not verify",
+        f"environment detected, {EXIT_INVALID} the token is expired, for another audience, did "
+        f"not verify or does not hold what --expect asks, {EXIT_MISSING_EXTRA} an optional extra "
+        "the command needs is not installed",
     )
     parser.add_argument("-V", "--version", action="version", version=f"id {__version__}")
     parser.add_argument(
@@ -219,6 +226,14 @@ def _parser() -> argparse.ArgumentParser:
         help="the same, and for AUDIENCE which provider would answer and how",
     )
     parser.add_argument(
+        "--expect",
+        action="append",
+        metavar="CLAIM=VALUE",
+        help="with --verify: the verified token's CLAIM must be VALUE (a glob: *, ?, [...]); "
+        "repeat for more claims. Exit status 4, with one line per claim that does not match, "
+        "otherwise",
+    )
+    parser.add_argument(
         "--provider",
         metavar="NAME",
         help="ask only this provider (see --list-providers); its absence is an error",
@@ -232,7 +247,8 @@ def _parser() -> argparse.ArgumentParser:
         "--issuer",
         metavar="URL",
         help="the OpenID issuer (a URL, or 'sigstore' / 'sigstore-staging'): to sign in with; "
-        "with --verify, the issuer to trust (default: the token's own iss claim)",
+        "with --verify, the issuer whose keys to trust (needed unless the token's iss is a "
+        "well-known public issuer, or the issuer python -m id.testing serves)",
     )
     signin = parser.add_argument_group(
         "signing in a person (never automatic: only with these options)"
@@ -450,9 +466,36 @@ def _render(args: Arguments, raw: str, audience: str) -> str:
             sys.stdout.write(text)
             raise Invalid(problem)
         return text
-    return _views.verified(
-        token.verify(audience=audience or token.audience[0], issuer=_trusted(args, token))
-    )
+    claims = token.verify(audience=audience or token.audience[0], issuer=_trusted(args, token))
+    text = _views.verified(claims)
+    if args.expect:
+        problem = _expectations_problem(args.expect, claims)
+        if problem is not None:
+            sys.stdout.write(text)
+            raise Invalid(problem)
+    return text
+
+
+def _expectations(expect: Sequence[str]) -> dict[str, str]:
+    """`--expect CLAIM=VALUE`s as a mapping; a usage error for one without `=`."""
+    expected: dict[str, str] = {}
+    for item in expect:
+        claim, equals, value = item.partition("=")
+        if not equals or not claim:
+            raise UsageError(f"--expect takes CLAIM=VALUE, not {item!r}")
+        expected[claim] = value
+    return expected
+
+
+def _expectations_problem(expect: Sequence[str], claims: Mapping[str, Any]) -> str | None:
+    """One line per `--expect` the verified `claims` do not hold (None when all hold)."""
+    from .verify import Claims
+
+    mismatches = Claims(**_expectations(expect)).mismatches(claims)
+    if not mismatches:
+        return None
+    lines = "\n".join(str(mismatch) for mismatch in mismatches)
+    return f"the token does not hold what --expect asks:\n{lines}"
 
 
 def _validity_problem(token: IdentityToken, audience: str) -> str | None:
@@ -511,6 +554,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: `sys.argv[1:]`) and return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     args = parse_common(argv) or parse(argv)
+    if args.expect and args.view != "verify":
+        _parser().error("--expect goes with --verify: it checks the verified token's claims")
     if args.view in ("list-providers", "explain"):
         return _report(args)
     audience = args.audience or os.environ.get(AUDIENCE_VARIABLE, "")

@@ -84,6 +84,12 @@ def decode_oidc_token(token: str) -> tuple[str, str, str]:
     return header_text, payload_text, signature
 
 
+def unverified_header(token: str) -> dict[str, Any]:
+    """The JOSE header of a JWT, checked for form only; the payload is not decoded."""
+    header, _payload, _signature = _segments(token)
+    return _json_object_text(header, "header")[1]
+
+
 def unverified_claims(token: str) -> dict[str, Any]:
     """The payload of a JWT as a dict, checked for form only (see `decode_oidc_token`)."""
     header, payload, signature = _segments(token)

@@ -84,6 +84,9 @@ def _check_url(url: str, what: str) -> None:
         raise VerificationError(f"the {what} {reason}: keys fetched without TLS could be anyone's")
 
 
+#: Distinct token headers remembered per issuer (a few keys and algorithms in practice); past
+#: this many, made-up headers start the memory afresh.
+MAX_KNOWN_HEADERS = 64
 #: How long keys may go on being used after they expired, while the issuer cannot be reached.
 DEFAULT_MAX_STALE = 3600.0
 #: After a failed fetch, the next attempt waits at least this long (stale keys are used
@@ -136,6 +139,9 @@ class IssuerKeys:
         self._fetch_under_way: _Fetch | None = None
         #: How many times the keys were fetched (for tests and benchmarks).
         self.fetches = 0
+        # Headers read before, by their base64url text: (alg, kid). Replaced whole, never
+        # changed, so it is read without a lock.
+        self._headers: dict[str, tuple[str, str | None]] = {}
 
     def _fetch_keys(self) -> tuple[dict[str, Any], float]:
         """The issuer's usable signing keys by kid, and until when they may be used."""
@@ -236,6 +242,12 @@ class IssuerKeys:
 
     def key(self, kid: str | None, algorithm: str) -> Any:
         """The key, parsed for `algorithm`, that verifies a token with `kid`."""
+        # The path of almost every token: fresh keys, this one parsed before. Reading the
+        # expiry and one dict (replaced whole on a refresh, never changed) needs no lock.
+        if time.monotonic() < self._keys_expire:
+            known = self._parsed.get((kid, algorithm))
+            if known is not None:
+                return known
         jwt = _require_pyjwt()
         keys = self._current_keys()
         with self._lock:
@@ -278,20 +290,9 @@ class IssuerKeys:
         `iat` (with `leeway` seconds), and that it has the `required` claims; return its claims.
         `ExpiredIdentity` for a token outside its validity period, `VerificationError` for
         anything else."""
-        import json
-
-        from ._jwt import decode_oidc_token
-
         jwt = _require_pyjwt()
-        header = json.loads(decode_oidc_token(token)[0])
-        algorithm = header.get("alg") if isinstance(header, dict) else None
-        if algorithm not in ALGORITHMS:
-            raise VerificationError(
-                f"the token is signed with alg {algorithm!r}; only {', '.join(ALGORITHMS)} are "
-                "accepted"
-            )
-        kid = header.get("kid")
-        key = self.key(kid if isinstance(kid, str) else None, algorithm)
+        algorithm, kid = self._header(token)
+        key = self.key(kid, algorithm)
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -319,6 +320,29 @@ class IssuerKeys:
         except jwt.PyJWTError as exc:
             raise VerificationError(f"the token does not verify: {exc}") from None
         return claims
+
+    def _header(self, token: str) -> tuple[str, str | None]:
+        """The token's `alg` (one of `ALGORITHMS`) and `kid`. An issuer signs its tokens with
+        few keys, so their headers repeat: each is read once, then found by its text."""
+        from ._jwt import MAX_TOKEN_LENGTH, unverified_header
+
+        segment = token.partition(".")[0] if isinstance(token, str) else ""
+        known = self._headers.get(segment)
+        if known is not None and len(token) <= MAX_TOKEN_LENGTH:
+            return known
+        header = unverified_header(token)
+        algorithm = header.get("alg")
+        if algorithm not in ALGORITHMS:
+            raise VerificationError(
+                f"the token is signed with alg {algorithm!r}; only {', '.join(ALGORITHMS)} are "
+                "accepted"
+            )
+        kid = header.get("kid")
+        found = (str(algorithm), kid if isinstance(kid, str) else None)
+        if len(self._headers) >= MAX_KNOWN_HEADERS:
+            self._headers = {}
+        self._headers = {**self._headers, segment: found}
+        return found
 
 
 def _find(keys: Mapping[str, Any], kid: str | None) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .._errors import ReplayError, VerificationError
+from .._errors import MalformedTokenError, ReplayError, VerificationError
 from .._verify import DEFAULT_MAX_STALE, IssuerKeys
 from .policies import PolicyLike, as_policy
 from .replay import ReplayStore, replay_key
@@ -61,9 +61,12 @@ class Verifier:
 
     def verify(self, token: str, policy: PolicyLike | None = None) -> dict[str, Any]:
         """The claims of `token`, once every check above passed."""
-        claims = self.keys.verify(
-            token, audience=self.audience, leeway=self.leeway, required=REQUIRED_CLAIMS
-        )
+        try:
+            claims = self.keys.verify(
+                token, audience=self.audience, leeway=self.leeway, required=REQUIRED_CLAIMS
+            )
+        except MalformedTokenError as exc:
+            raise VerificationError(f"not a JWT: {exc}") from None
         self._check_audience(claims)
         chosen = self.policy if policy is None else as_policy(policy)
         if chosen is not None:

@@ -21,6 +21,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seconds", type=int, default=60, help="time per target (default 60)")
     args = parser.parse_args()
+    import importlib.util
+
+    if importlib.util.find_spec("atheris") is None:
+        print(
+            "atheris is not installed: pip install --group fuzz (it has wheels for Python "
+            "3.10 to 3.12 on Linux; elsewhere it builds from source and needs clang)",
+            file=sys.stderr,
+        )
+        return 2
     failed = []
     for target in TARGETS:
         with tempfile.TemporaryDirectory(prefix=f"fuzz-{target}-") as corpus:

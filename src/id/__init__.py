@@ -15,6 +15,7 @@ from ._errors import (
     IdentityError,
     InvalidAudienceError,
     MalformedTokenError,
+    MissingExtraError,
     SignInError,
     UnknownProviderError,
     VerificationError,
@@ -45,6 +46,11 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    # The names loaded on first use are there too, as `from id import IdentityToken` finds them.
+    return sorted({*globals(), *_LAZY})
+
+
 __all__ = [
     "AmbientCredentialError",
     "ExpiredIdentity",
@@ -54,6 +60,7 @@ __all__ = [
     "InvalidAudienceError",
     "Issuer",
     "MalformedTokenError",
+    "MissingExtraError",
     "Platform",
     "SignInError",
     "UnknownProviderError",

@@ -79,6 +79,25 @@ def _fetch(
         context.close()
 
 
+def _check_extra(provider: Provider) -> None:
+    """`MissingExtraError` when `provider` needs modules that are not installed."""
+    from importlib.util import find_spec
+
+    from ._errors import MissingExtraError
+
+    spec = provider.spec
+    for module in spec.requires:
+        try:
+            found = find_spec(module) is not None
+        except ModuleNotFoundError:  # a parent package is missing
+            found = False
+        if not found:
+            raise MissingExtraError(
+                f"{provider.title} needs the {spec.extra} extra ({module} is not installed): "
+                f"pip install 'id[{spec.extra}]'"
+            )
+
+
 def detect_credential(
     audience: str, *, environ: Mapping[str, str] | None = None, provider: str | None = None
 ) -> str | None:
@@ -115,6 +134,7 @@ def detect(
     environ = os.environ if environ is None else environ
     if provider is not None:
         chosen = by_name(provider)
+        _check_extra(chosen)
         reason = chosen.detect(environ)
         if reason is None:
             raise AmbientCredentialError(

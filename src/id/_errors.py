@@ -30,6 +30,11 @@ class GitHubOidcPermissionCredentialError(AmbientCredentialError):
     or the job runs for a pull request from a fork, which never gets one."""
 
 
+class MissingExtraError(AmbientCredentialError):
+    """A provider asked for needs an optional extra that is not installed (`pip install
+    'id[EXTRA]'`, named in the message). The command line exits with status 5 for it."""
+
+
 class MalformedTokenError(IdentityError, ValueError):
     """A string handed in or received as a token is not a well-formed JWT.
 

@@ -38,8 +38,8 @@ def test_the_documented_ten_line_test_passes(pytester: pytest.Pytester) -> None:
 
 
 def test_the_documented_sign_in_test_passes(pytester: pytest.Pytester) -> None:
-    documented = re.findall(r"```python\n(.*?)```", DOCS.read_text(), flags=re.DOTALL)[2]
-    assert "def test_sign_in" in documented
+    blocks = re.findall(r"```python\n(.*?)```", DOCS.read_text(), flags=re.DOTALL)
+    (documented,) = [block for block in blocks if "def test_sign_in" in block]
     pytester.makepyfile(test_sign_in=documented)
     pytester.runpytest_subprocess().assert_outcomes(passed=1)
 
@@ -193,23 +193,50 @@ def test_every_fixture_the_plugin_registers_starts_with_id_() -> None:
     assert all(name.startswith("id_") for name in fixtures), fixtures
 
 
-def test_every_shell_line_of_the_testing_guide_runs() -> None:
-    import re
-    import subprocess
-    import sys
-    from pathlib import Path
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "testing.md"
 
-    guide = (Path(__file__).resolve().parents[2] / "docs" / "testing.md").read_text()
-    lines = [
+
+def _guide_shell_lines() -> list[str]:
+    import re
+
+    text = GUIDE.read_text(encoding="utf-8")
+    return [
         line
-        for block in re.findall(r"```sh\n(.*?)```", guide, flags=re.DOTALL)
+        for block in re.findall(r"```sh\n(.*?)```", text, flags=re.DOTALL)
         for line in block.splitlines()
         if line.startswith("python -m id.testing ")
     ]
-    assert len(lines) == 6
-    for line in lines:
-        argv = [sys.executable if word == "python" else word for word in line.split()]
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
-        expected = 1 if "--no-permission" in line else 0
-        assert result.returncode == expected, (line, result.stderr[-500:])
+
+
+def test_the_testing_guide_has_its_shell_lines() -> None:
+    assert len(_guide_shell_lines()) == 12
+
+
+@pytest.mark.parametrize("line", _guide_shell_lines())
+def test_every_shell_line_of_the_testing_guide_runs(line: str) -> None:
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    expected = re.search(r"# exits (\d+)$", line)
+    argv = [
+        sys.executable if word == "python" else word for word in shlex.split(line, comments=True)
+    ]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == (int(expected.group(1)) if expected else 0), (
+        line,
+        result.stderr[-800:],
+    )
+    if not expected:
         assert result.stdout, line
+
+
+@pytest.mark.parametrize("name", ["pypi", "federation"])
+def test_every_python_example_of_the_testing_guide_runs(name: str) -> None:
+    import re
+
+    text = GUIDE.read_text(encoding="utf-8")
+    match = re.search(rf"<!-- run: testing.md {name} -->\n```python\n(.*?)```", text, re.DOTALL)
+    assert match, name
+    exec(compile(match.group(1), f"docs/testing.md:{name}", "exec"), {})  # noqa: S102 - the guide's own example

@@ -26,7 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     targets = parser.add_subparsers(dest="target", required=True, metavar="TARGET")
     pypi = targets.add_parser("pypi", help="a PyPI upload token (trusted publishing)")
-    pypi.add_argument("--repository-url", metavar="URL", help="the upload URL (default: PyPI's)")
+    pypi.add_argument(
+        "--repository-url",
+        metavar="URL",
+        help="the upload URL (default: $TWINE_REPOSITORY_URL, else PyPI's)",
+    )
     pypi.add_argument("--json", action="store_true", help='print {"token": ...}')
     aws = targets.add_parser("aws", help="AWS credentials, as credential_process JSON")
     aws.add_argument("--role-arn", required=True, metavar="ARN")

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 DEFAULT_REPOSITORY = "https://upload.pypi.org/legacy/"
+#: The upload URL when none is given: twine's own setting, so one variable serves both.
+REPOSITORY_VARIABLE = "TWINE_REPOSITORY_URL"
 #: PyPI's `errors[].description`s quoted in a refusal, at most.
 MAX_REASONS = 5
 
@@ -56,7 +58,8 @@ def _is_loopback(host: str) -> bool:
 def pypi_token(
     repository_url: str | None = None, *, environ: Mapping[str, str] | None = None
 ) -> str:
-    """A short-lived PyPI API token for uploads to `repository_url` (default: PyPI's).
+    """A short-lived PyPI API token for uploads to `repository_url` (default:
+    `TWINE_REPOSITORY_URL`, else PyPI's).
 
     Raises `ExchangeError` with PyPI's reasons and the claims a trusted publisher is matched on.
     """
@@ -69,7 +72,15 @@ def pypi_token(
     from .._redact import summarize
 
     environ = os.environ if environ is None else environ
-    index = index_url(repository_url or DEFAULT_REPOSITORY)
+    index = index_url(repository_url or environ.get(REPOSITORY_VARIABLE) or DEFAULT_REPOSITORY)
+    from ..providers import present
+
+    # Before the index is contacted: offline, "no platform" is the answer, not a DNS error.
+    if next(iter(present(environ)), None) is None:
+        raise ExchangeError(
+            "PyPI: no supported platform is detected here, so there is no identity to exchange "
+            "(python -m id --explain pypi says what id sees)"
+        )
     with Deadline.shared(environ) as deadline, HttpClient(deadline, environ) as http:
         answer = http.send(Request("GET", f"{index}/_/oidc/audience"))
         if answer.status != 200:

@@ -6,7 +6,7 @@ identity federation. boto3 signs the request (the `aws` extra: `pip install 'id[
 
 from __future__ import annotations
 
-from .._errors import AmbientCredentialError
+from .._errors import AmbientCredentialError, MissingExtraError
 from ._base import Context, Provider
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
@@ -47,7 +47,7 @@ class AwsSts(Provider):
             import boto3
             from botocore.config import Config
         except ImportError:
-            raise AmbientCredentialError(
+            raise MissingExtraError(
                 f"{self.title}: this provider needs boto3: pip install 'id[aws]'"
             ) from None
         region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "us-east-1"

@@ -15,7 +15,7 @@ so the deadline, TLS and secret rules hold. The private key is a secret like any
 
 from __future__ import annotations
 
-from .._errors import AmbientCredentialError
+from .._errors import AmbientCredentialError, MissingExtraError
 from ._base import Context, Provider
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
@@ -57,7 +57,7 @@ class GoogleAdc(Provider):
         try:
             import google.auth.exceptions
         except ImportError:
-            raise AmbientCredentialError(
+            raise MissingExtraError(
                 f"{self.title}: this provider needs google-auth: pip install 'id[google]'"
             ) from None
         from .._redact import summarize

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from .._errors import AmbientCredentialError
+from .._errors import AmbientCredentialError, MissingExtraError
 from ._base import Context, Provider
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
@@ -69,7 +69,7 @@ class SpiffeWorkloadApi(Provider):
         try:
             import grpc
         except ImportError:
-            raise AmbientCredentialError(
+            raise MissingExtraError(
                 f"{self.title}: this provider needs grpcio and protobuf: pip install 'id[spiffe]'"
             ) from None
         messages = workload_messages()

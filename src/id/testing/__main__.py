@@ -1,21 +1,36 @@
 """`python -m id.testing PLATFORM [--claim K=V ...] -- COMMAND ...`: run a command inside an
-emulated job of PLATFORM.
+emulated job of PLATFORM; or `python -m id.testing SERVICE [--platform P] -- COMMAND ...`: inside a
+job of P (GitHub Actions by default) with SERVICE, a service `id.exchange` trades tokens with
+(`pypi`, `sts`, `vault-auth`), on loopback too.
 
 The emulator's issuer URL and JWKS go to stderr first, so that a relying party under test can be
-told to trust them; then COMMAND runs with the job's environment (and no other platform's), and
-its exit status is this command's.
+told to trust them; then COMMAND runs with the job's environment (and no other platform's), the
+service's address in the variable its clients read, and `ID_TESTING_ISSUER` naming the
+emulator's issuer (which `python -m id --verify` trusts without `--issuer`); its exit status is
+this command's.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import EMULATORS, Faults, clean_environ
+from . import EMULATORS, AwsStsFederation, Faults, PyPIIndex, VaultJwtAuth, clean_environ
+
+#: The variable naming the emulated issuer to the command (`python -m id --verify` trusts it).
+ISSUER_VARIABLE = "ID_TESTING_ISSUER"
+DEFAULT_ROLE_ARN = "arn:aws:iam::123456789012:role/release"
+#: Services `id.exchange` trades tokens with: what each serves, and the variable its clients read.
+SERVICES = {
+    "pypi": "a package index with trusted publishing (TWINE_REPOSITORY_URL)",
+    "sts": "AWS STS AssumeRoleWithWebIdentity (AWS_ENDPOINT_URL_STS)",
+    "vault-auth": "Vault's JWT auth login (VAULT_ADDR)",
+}
 
 
 def _claim(text: str) -> tuple[str, Any]:
@@ -37,7 +52,37 @@ def _parser() -> argparse.ArgumentParser:
         "python -m id --show pypi",
         usage="%(prog)s [-h] PLATFORM [options] -- COMMAND [ARGS...]",
     )
-    parser.add_argument("platform", choices=sorted(EMULATORS), help="the platform to emulate")
+    parser.add_argument(
+        "platform",
+        choices=sorted(EMULATORS) + sorted(SERVICES),
+        metavar="PLATFORM",
+        help="the platform to emulate, or a service to run beside a job: "
+        + ", ".join(f"{name} ({what})" for name, what in SERVICES.items()),
+    )
+    service = parser.add_argument_group("with a service (pypi, sts, vault-auth)")
+    service.add_argument(
+        "--platform",
+        dest="job",
+        default="github",
+        choices=sorted(EMULATORS),
+        metavar="NAME",
+        help="the job the command runs in (default: github)",
+    )
+    service.add_argument(
+        "--publisher",
+        type=_claim,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="pypi: a claim the trusted publisher requires (default: the job's repository, for "
+        "github); repeatable",
+    )
+    service.add_argument(
+        "--role-arn", default=DEFAULT_ROLE_ARN, help=f"sts: the role (default: {DEFAULT_ROLE_ARN})"
+    )
+    service.add_argument(
+        "--role", default="release", help="vault-auth: the role (default: release)"
+    )
     parser.add_argument(
         "--claim",
         type=_claim,
@@ -86,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = argv[split + 1 :]
     if not command:
         parser.error("give the command to run after --")
+    platform = args.job if args.platform in SERVICES else args.platform
     options: dict[str, Any] = {"claims": dict(args.claim)}
     if args.lifetime is not None:
         options["lifetime"] = args.lifetime
@@ -93,9 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         options["faults"] = Faults(status=args.fail_status, times=args.fail_times)
     from . import FixedAudienceJob
 
-    if args.platform == "gitlab":
+    if platform == "gitlab":
         options["audiences"] = args.audience or ["pypi", "sigstore"]
-    elif issubclass(EMULATORS[args.platform], FixedAudienceJob):
+    elif issubclass(EMULATORS[platform], FixedAudienceJob):
         options["audiences"] = args.audience
     elif args.audience:
         parser.error(
@@ -103,25 +149,60 @@ def main(argv: Sequence[str] | None = None) -> int:
             "...): this one takes it at run time"
         )
     if args.no_permission:
-        if args.platform != "github":
+        if platform != "github":
             parser.error("--no-permission applies to github only")
         options["id_token_permission"] = False
 
-    with EMULATORS[args.platform](**options) as job:
-        print(f"id.testing: emulating {args.platform}", file=sys.stderr)
+    with contextlib.ExitStack() as stack:
+        try:
+            job = stack.enter_context(EMULATORS[platform](**options))
+        except ImportError as exc:
+            print(f"id.testing: {platform} needs a library that is missing ({exc.name}): "
+                  f"{_EXTRAS.get(platform, 'see the docs')}", file=sys.stderr)  # fmt: skip
+            return 5
+        print(f"id.testing: emulating {platform}", file=sys.stderr)
         print(f"id.testing: issuer {job.issuer.url}", file=sys.stderr)
         print(
             f"id.testing: jwks {json.dumps(job.issuer.jwks(), separators=(',', ':'))}",
             file=sys.stderr,
         )
+        environ = {**clean_environ(), **job.environ, ISSUER_VARIABLE: job.issuer.url}
+        if args.platform in SERVICES:
+            environ.update(_start_service(args, job, stack))
         sys.stderr.flush()
         try:
-            return subprocess.call(command, env={**clean_environ(), **job.environ})
+            return subprocess.call(command, env=environ)
         except FileNotFoundError:
             print(f"id.testing: {command[0]}: command not found", file=sys.stderr)
             return 127
         except KeyboardInterrupt:
             return 130
+
+
+_EXTRAS = {"spiffe": "pip install 'id[spiffe]'", "aws": "pip install 'id[aws]'"}
+
+
+def _start_service(
+    args: argparse.Namespace, job: Any, stack: contextlib.ExitStack
+) -> dict[str, str]:
+    """Start the service `args.platform` names, trusting `job`'s issuer; the variables that
+    point its clients at it."""
+    issuer = job.issuer.url
+    if args.platform == "pypi":
+        publisher = dict(args.publisher) or (
+            {"repository": job.repository} if hasattr(job, "repository") else {}
+        )
+        index = stack.enter_context(PyPIIndex(issuer, publisher))
+        url = f"{index.url}/legacy/"
+        print(f"id.testing: pypi {url} (trusted publisher: {publisher})", file=sys.stderr)
+        return {"TWINE_REPOSITORY_URL": url, "ID_TESTING_PYPI_URL": url}
+    if args.platform == "sts":
+        sts = stack.enter_context(AwsStsFederation(issuer, args.role_arn))
+        print(f"id.testing: sts {sts.url} (role {args.role_arn})", file=sys.stderr)
+        return {"AWS_ENDPOINT_URL_STS": sts.url}
+    vault = stack.enter_context(VaultJwtAuth(issuer, role=args.role))
+    print(f"id.testing: vault {vault.url} (role {args.role})", file=sys.stderr)
+    return {"VAULT_ADDR": vault.url}
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import secrets
 import ssl
 import threading
@@ -82,10 +83,11 @@ class OpenIDProvider:
         """Every request the provider received, in order."""
         return self.server.requests if self.server is not None else []
 
-    def browser(self, folder: Path) -> str:
-        """Write a stand-in browser into `folder` and return its path, for `BROWSER`: it opens
-        the sign-in URL and follows the redirects, as the browser of a signed-in person does."""
-        return str(write_standin(folder / "browser", "browser.py"))
+    def browser(self, folder: str | os.PathLike[str]) -> str:
+        """Write a stand-in browser into `folder` (a path, as text or a `Path`) and return its
+        path, for `BROWSER`: it opens the sign-in URL and follows the redirects, as the browser
+        of a signed-in person does."""
+        return str(write_standin(Path(folder) / "browser", "browser.py"))
 
     def discovery(self) -> dict[str, Any]:
         """The discovery document, with the endpoints of every flow."""

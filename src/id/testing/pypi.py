@@ -8,17 +8,31 @@ import secrets
 import ssl
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import jwt
 
 from ._server import LoopbackServer, Reply, Request
 
 
+class Upload(NamedTuple):
+    """One distribution uploaded: the form's `name` and `version`, and the file's name."""
+
+    name: str
+    version: str
+    filename: str
+
+
 class PyPIIndex:
-    """An index on loopback (`tls`: a server context, for `https://`, which `id.exchange`
-    requires) with one trusted publisher: tokens from `issuer` whose claims hold every item of
-    `publisher` (e.g. `{"repository": "octo-org/octo-repo"}`) get an upload token."""
+    """A package index on loopback that does trusted publishing as PyPI does: `GET
+    /_/oidc/audience` announces `audience`; `POST /_/oidc/mint-token` verifies the OIDC token
+    against `issuer` (signature, audience, issuer) and, when its claims hold every item of
+    `publisher` (e.g. `{"repository": "octo-org/octo-repo"}`), answers an upload token;
+    `POST /legacy/` takes uploads authenticated with that token (`__token__` and the token, as
+    twine sends them) and records each in `uploads`. Refusals are PyPI's 422 with `errors`.
+
+    Served over plain HTTP on loopback by default (`id.exchange` and twine accept that there),
+    or HTTPS with `tls` (a server context, e.g. from trustme)."""
 
     def __init__(
         self,
@@ -33,7 +47,8 @@ class PyPIIndex:
         self.audience = audience
         self.tls = tls
         self.upload_token = "pypi-" + secrets.token_urlsafe(32)
-        self.uploads: list[str] = []
+        #: Every distribution uploaded with the minted token, in order.
+        self.uploads: list[Upload] = []
         #: The verified claims of the last token the index exchanged.
         self.seen_claims: dict[str, Any] | None = None
         self.server: LoopbackServer | None = None
@@ -77,7 +92,23 @@ class PyPIIndex:
         expected = base64.b64encode(f"__token__:{self.upload_token}".encode()).decode()
         if request.headers.get("authorization") != f"Basic {expected}":
             return Reply.text(403, "Invalid or non-existent authentication information.")
-        self.uploads.append(request.headers.get("content-type", ""))
+        import email.parser
+        import email.policy
+
+        head = f"Content-Type: {request.headers.get('content-type', '')}\r\n\r\n".encode()
+        form = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + request.body)
+        fields = {
+            part.get_param("name", header="content-disposition"): part for part in form.iter_parts()
+        }
+        if not {"name", "version", "content"} <= fields.keys():
+            return Reply.text(400, "An upload needs name, version and content.")
+        self.uploads.append(
+            Upload(
+                str(fields["name"].get_content()).strip(),
+                str(fields["version"].get_content()).strip(),
+                str(fields["content"].get_filename()),
+            )
+        )
         return Reply.text(200, "OK")
 
     @staticmethod

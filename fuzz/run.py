@@ -21,9 +21,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seconds", type=int, default=60, help="time per target (default 60)")
     args = parser.parse_args()
-    import importlib.util
-
-    if importlib.util.find_spec("atheris") is None:
+    try:
+        import atheris  # noqa: F401 - only whether it imports
+    except ImportError:
         print(
             "atheris is not installed: pip install --group fuzz (it has wheels for Python "
             "3.10 to 3.12 on Linux; elsewhere it builds from source and needs clang)",

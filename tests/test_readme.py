@@ -33,7 +33,9 @@ def test_readme_opens_with_the_two_commands_ci_runs() -> None:
 
 
 def test_quick_start_prints_a_token_payload() -> None:
-    quick_start = next(block for block in code_blocks("python") if "GitHubActions" in block)
+    quick_start = next(
+        block for block in code_blocks("python") if "from id.testing import GitHubActions" in block
+    )
     result = subprocess.run(
         [sys.executable, "-c", quick_start], capture_output=True, text=True, check=True, timeout=60
     )

@@ -5,6 +5,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: a loaded two-core machine cannot keep one, and a property test's
+# verdict must not depend on the machine's load.
+settings.register_profile("id", deadline=None)
+settings.load_profile("id")
 
 # Settings that change how id talks to the network, beyond the platforms' own variables.
 SETTINGS = frozenset(

@@ -23,7 +23,7 @@ from id._http import (
 )
 from id._http import Request as HttpRequest
 from id.testing import Faults, LoopbackServer, Reply, Request
-from tests.helpers import raw_server
+from tests.helpers import raw_server, refused_port
 
 SECRET = "s3cr3t-request-token-value"
 
@@ -77,15 +77,16 @@ def test_retry_after_is_honoured() -> None:
         response = request("GET", f"{server.url}/t")
         elapsed = time.monotonic() - started
     assert response.status == 200
-    assert 0.9 <= elapsed < 3
+    assert 0.9 <= elapsed < 20
 
 
 def test_retry_after_beyond_the_deadline_fails_at_once() -> None:
     with serving({"/t": ok}, faults=Faults(status=429, retry_after="100")) as server:
         started = time.monotonic()
         with pytest.raises(HttpError, match="server asked to retry after 100 s"):
-            request("GET", f"{server.url}/t", seconds=5)
-        assert time.monotonic() - started < 1
+            request("GET", f"{server.url}/t", seconds=30)
+        # It did not sleep 100 s, nor wait out the 30 s deadline.
+        assert time.monotonic() - started < 20
         assert len(server.requests) == 1
 
 
@@ -97,11 +98,11 @@ def test_retries_stop_after_max_attempts_and_return_the_last_answer() -> None:
 
 
 def test_connection_refused_is_retried_then_reported() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with pytest.raises(
-        HttpError, match=f"failed after {MAX_ATTEMPTS} attempts: ConnectionRefusedError"
+    with (
+        refused_port() as port,
+        pytest.raises(
+            HttpError, match=f"failed after {MAX_ATTEMPTS} attempts: ConnectionRefusedError"
+        ),
     ):
         request("GET", f"http://127.0.0.1:{port}/")
 
@@ -116,7 +117,8 @@ def test_server_that_never_answers_is_bounded_by_the_deadline() -> None:
         with pytest.raises(HttpError, match="timed out|deadline"):
             request("GET", url, seconds=1.5)
         elapsed = time.monotonic() - started
-    assert elapsed < 2.5
+    # Unbounded, it would take the server's 10 s.
+    assert elapsed < 7
 
 
 def test_endless_slow_body_is_bounded_by_the_deadline() -> None:
@@ -132,7 +134,8 @@ def test_endless_slow_body_is_bounded_by_the_deadline() -> None:
         with pytest.raises(HttpError, match="deadline"):
             request("GET", url, seconds=1.5)
         elapsed = time.monotonic() - started
-    assert elapsed < 2.5
+    # Unbounded, it would take the server's 10 s.
+    assert elapsed < 7
 
 
 def test_announced_huge_body_is_refused_unread() -> None:

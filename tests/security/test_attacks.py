@@ -159,8 +159,10 @@ def test_a_huge_header_block_fails_fast_in_bounded_memory() -> None:
         elapsed = time.monotonic() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    assert elapsed < 1.5
+    # Reading stopped at the cap: the memory shows it; the time only that it did not read 50 MiB
+    # (a bound a loaded machine keeps).
     assert peak < 2 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
+    assert elapsed < 10
 
 
 # Medium: redaction
@@ -366,7 +368,7 @@ def test_a_slow_key_fetch_does_not_block_tokens_with_known_keys() -> None:
         verifier = IssuerKeys(issuer.url)
         known = issuer.mint({"sub": "s", "aud": "pypi"})
         verifier.verify(known, audience="pypi", leeway=0)
-        issuer.jwks_faults = Faults(delay=3)
+        issuer.jwks_faults = Faults(delay=8)
         assert issuer.server is not None
         issuer.server.faults = issuer.jwks_faults
         stranger = OIDCIssuer(issuer.url).mint({"sub": "s", "aud": "pypi"})
@@ -386,7 +388,8 @@ def test_a_slow_key_fetch_does_not_block_tokens_with_known_keys() -> None:
         elapsed = time.monotonic() - started
         slow.join()
     assert outcome, "the unknown kid was accepted"
-    assert elapsed < 1.0, f"a known key waited {elapsed:.1f} s behind a fetch"
+    # The fetch takes 8 s: a known key that waited for it would take most of that.
+    assert elapsed < 5, f"a known key waited {elapsed:.1f} s behind a fetch"
 
 
 # Medium: third-party debug logs
@@ -450,14 +453,15 @@ def test_an_idle_connection_does_not_hold_up_the_browser_redirect() -> None:
             "sigstore",
             flow="browser",
             open_browser=browser,
-            timeout=8,
+            timeout=30,
             output=io.StringIO(),
         )
         elapsed = time.monotonic() - started
     for each in idle:
         each.close()
     assert token.audience == ["sigstore"]
-    assert elapsed < 5
+    # An idle connection held the single-threaded server until the sign-in timed out (30 s).
+    assert elapsed < 20
 
 
 def test_an_error_redirect_with_the_wrong_state_is_not_believed() -> None:

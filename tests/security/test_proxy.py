@@ -38,28 +38,32 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def proxy(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """proxy.py listening on loopback; yields its URL and its log file."""
-    port = _free_port()
+    # proxy.py binds a port of its own choosing and writes it to a file: none is freed and hoped
+    # for.
+    port_file = tmp_path / "proxy.port"
     log = tmp_path / "proxy.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "proxy", "--hostname", "127.0.0.1", "--port", str(port),
+            [sys.executable, "-m", "proxy", "--hostname", "127.0.0.1", "--port", "0",
+             "--port-file", str(port_file),
              "--num-workers", "1", "--num-acceptors", "1", "--log-level", "INFO"],
             stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
             deadline = time.monotonic() + 30
+            port = 0
             while time.monotonic() < deadline:
-                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                    break
+                text = port_file.read_text().split() if port_file.exists() else []
+                if text and text[0].isdigit():
+                    port = int(text[0])
+                    with (
+                        contextlib.suppress(OSError),
+                        socket.create_connection(("127.0.0.1", port), 1),
+                    ):
+                        break
                 time.sleep(0.1)
             else:
                 pytest.fail(f"proxy.py did not start: {log.read_text()}")

@@ -52,12 +52,21 @@ def test_browser_flow() -> None:
 def test_browser_flow_on_a_fixed_port() -> None:
     import socket
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with OpenIDProvider() as provider:
-        sign_in(provider, port=port)
-        authorize = next(r for r in provider.requests if r.path == "/authorize")
+    # A fixed port is the person's choice, so the test must pick one that is free: another
+    # process may take it between the pick and the sign-in, so a collision picks again.
+    for _ in range(5):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        with OpenIDProvider() as provider:
+            try:
+                sign_in(provider, port=port)
+            except SignInError as exc:
+                if "in use" in str(exc):
+                    continue
+                raise
+            authorize = next(r for r in provider.requests if r.path == "/authorize")
+        break
     assert authorize.param("redirect_uri") == f"http://127.0.0.1:{port}/callback"
 
 

@@ -49,6 +49,17 @@ def test_browser_flow() -> None:
     assert "code_verifier=" in exchange.body.decode()
 
 
+def test_an_authorization_endpoint_with_a_query_keeps_it() -> None:
+    # Azure AD B2C's endpoints carry the policy: `.../authorize?p=B2C_1_signin`. Appending a
+    # second `?` made the policy `B2C_1_signin?response_type=code`.
+    with OpenIDProvider(policy="B2C_1_signin") as provider:
+        token = sign_in(provider)
+        authorize = next(r for r in provider.requests if r.path == "/authorize")
+    assert token.audience == ["sigstore"]
+    assert authorize.param("p") == "B2C_1_signin"
+    assert authorize.param("response_type") == "code"
+
+
 def test_browser_flow_on_a_fixed_port() -> None:
     import socket
 

@@ -34,28 +34,27 @@ class AzureManagedIdentity(Provider):
 
     def fetch(self, audience: str, context: Context) -> str:
         """An access token for the resource `audience`."""
-        from urllib.parse import urlencode
-
         from .._http import Request
+        from .._values import with_query
 
         environ = context.environ
         if environ.get("IDENTITY_ENDPOINT") and environ.get("IDENTITY_HEADER"):
             where = "the App Service identity endpoint"
-            query = urlencode({"resource": audience, "api-version": "2019-08-01"})
+            query = {"resource": audience, "api-version": "2019-08-01"}
             header = context.secret("IDENTITY_HEADER")
             request = Request(
                 "GET",
-                f"{context.url('IDENTITY_ENDPOINT')}?{query}",
+                with_query(context.url("IDENTITY_ENDPOINT"), query),
                 headers={"X-IDENTITY-HEADER": header},
                 secrets=[header],
             )
         else:
             where = "IMDS"
             base = environ.get(IMDS_VARIABLE) or DEFAULT_IMDS
-            query = urlencode({"api-version": "2018-02-01", "resource": audience})
+            query = {"api-version": "2018-02-01", "resource": audience}
             request = Request(
                 "GET",
-                f"{base}/metadata/identity/oauth2/token?{query}",
+                with_query(f"{base}/metadata/identity/oauth2/token", query),
                 headers={"Metadata": "true"},
                 seconds=IMDS_PROBE_SECONDS,
             )

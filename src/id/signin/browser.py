@@ -179,7 +179,8 @@ def authorization_code_flow(
 ) -> IdentityToken:
     """Sign in through the browser (or, with `oob` or no browser, by pasting the code)."""
     import secrets
-    from urllib.parse import urlencode
+
+    from .._values import with_query
 
     output = sys.stderr if output is None else output
     authorization_endpoint = issuer.endpoint("authorization_endpoint")
@@ -196,21 +197,19 @@ def authorization_code_flow(
         if server is None
         else f"http://127.0.0.1:{server.server_address[1]}{CALLBACK_PATH}"
     )
-    url = (
-        authorization_endpoint
-        + "?"
-        + urlencode(
-            {
-                "response_type": "code",
-                "client_id": client_id,
-                "redirect_uri": redirect_uri,
-                "scope": SCOPES,
-                "state": state,
-                "nonce": nonce,
-                "code_challenge": challenge,
-                "code_challenge_method": "S256",
-            }
-        )
+    # The endpoint may carry a query of its own (Azure AD B2C's `?p=POLICY`): kept.
+    url = with_query(
+        authorization_endpoint,
+        {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "scope": SCOPES,
+            "state": state,
+            "nonce": nonce,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
     )
     try:
         if server is None:

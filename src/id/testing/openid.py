@@ -54,9 +54,13 @@ class OpenIDProvider:
         device_outcome: str = "approve",
         device_interval: float = 0.1,
         device: bool = True,
+        policy: str | None = None,
         tls: ssl.SSLContext | None = None,
     ) -> None:
         self.issuer = OIDCIssuer()
+        #: Azure AD B2C: the authorization endpoint is `.../authorize?p=POLICY`, and a request
+        #: without the policy is refused.
+        self.policy = policy
         self.client_ids = frozenset(client_ids)
         self.email = email
         self.deny = deny
@@ -93,7 +97,8 @@ class OpenIDProvider:
         """The discovery document, with the endpoints of every flow."""
         document = {
             **self.issuer.discovery(),
-            "authorization_endpoint": f"{self.url}/authorize",
+            "authorization_endpoint": f"{self.url}/authorize"
+            + (f"?p={self.policy}" if self.policy else ""),
             "token_endpoint": f"{self.url}/token",
             "response_types_supported": ["code"],
             "grant_types_supported": ["authorization_code"],
@@ -132,6 +137,8 @@ class OpenIDProvider:
     def _authorize(self, request: Request) -> Reply:
         query = {k: v[0] for k, v in request.query.items()}
         redirect_uri = query.get("redirect_uri", "")
+        if self.policy is not None and query.get("p") != self.policy:
+            return Reply.text(400, f"the policy p={self.policy} is required")
         if query.get("client_id") not in self.client_ids:
             return Reply.text(400, "unknown client_id")
         if redirect_uri != OOB_REDIRECT_URI and not _loopback_redirect(redirect_uri):

@@ -137,16 +137,9 @@ class OpenIDProvider:
     def _authorize(self, request: Request) -> Reply:
         query = {k: v[0] for k, v in request.query.items()}
         redirect_uri = query.get("redirect_uri", "")
-        if self.policy is not None and query.get("p") != self.policy:
-            return Reply.text(400, f"the policy p={self.policy} is required")
-        if query.get("client_id") not in self.client_ids:
-            return Reply.text(400, "unknown client_id")
-        if redirect_uri != OOB_REDIRECT_URI and not _loopback_redirect(redirect_uri):
-            return Reply.text(400, "redirect_uri must be a loopback http:// URL or the oob URI")
-        if query.get("response_type") != "code" or "openid" not in query.get("scope", "").split():
-            return Reply.text(400, "response_type=code and scope=openid are required")
-        if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
-            return Reply.text(400, "PKCE with S256 is required")
+        problem = self._authorize_problem(query)
+        if problem is not None:
+            return Reply.text(400, problem)
         if self.deny:
             answer = {"error": "access_denied", "error_description": "The person declined."}
         else:
@@ -166,6 +159,21 @@ class OpenIDProvider:
             page = f'<html><body><p>Your code:</p><code id="code">{shown}</code></body></html>'
             return Reply(200, page.encode(), {"Content-Type": "text/html"})
         return Reply(302, b"", {"Location": f"{redirect_uri}?{urlencode(answer)}"})
+
+    def _authorize_problem(self, query: dict[str, str]) -> str | None:
+        """Why the authorization request is refused (None when it is not)."""
+        redirect_uri = query.get("redirect_uri", "")
+        if self.policy is not None and query.get("p") != self.policy:
+            return f"the policy p={self.policy} is required"
+        if query.get("client_id") not in self.client_ids:
+            return "unknown client_id"
+        if redirect_uri != OOB_REDIRECT_URI and not _loopback_redirect(redirect_uri):
+            return "redirect_uri must be a loopback http:// URL or the oob URI"
+        if query.get("response_type") != "code" or "openid" not in query.get("scope", "").split():
+            return "response_type=code and scope=openid are required"
+        if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
+            return "PKCE with S256 is required"
+        return None
 
     def _token(self, request: Request) -> Reply:
         form = self._form(request)

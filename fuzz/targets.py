@@ -15,7 +15,8 @@ import atheris
 
 with atheris.instrument_imports():
     from id import AmbientCredentialError, IdentityError, IdentityToken, decode_oidc_token
-    from id._http import HttpError, Request, Response, _parse_retry_after
+    from id._http import HttpError, Request, Response
+    from id._http.client import parse_retry_after as _parse_retry_after
     from id._redact import summarize
     from id._verify import cache_seconds
     from id.providers import Skipped

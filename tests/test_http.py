@@ -67,7 +67,7 @@ def test_get_and_connection_reuse() -> None:
     with serving({"/a": ok, "/b": ok}) as server, client() as http:
         assert http.send(HttpRequest("GET", f"{server.url}/a")).text() == "fine"
         assert http.send(HttpRequest("GET", f"{server.url}/b")).status == 200
-        assert len(http._connections) == 1
+        assert len(http._transport._connections) == 1
     assert [r.path for r in server.requests] == ["/a", "/b"]
 
 

@@ -38,3 +38,11 @@ def with_query(url: str, params: dict[str, str]) -> str:
     parts = urlsplit(url)
     kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
     return urlunsplit(parts._replace(query=urlencode([*kept, *params.items()])))
+
+
+def is_ascii_number(text: str) -> bool:
+    """Whether `text` is a non-negative integer in ASCII digits.
+
+    `str.isdigit` alone also accepts characters such as "²" or "➊", which `int()` refuses.
+    """
+    return text.isascii() and text.isdigit()

@@ -44,7 +44,7 @@ PUBLIC_ISSUERS = frozenset(
 
 def cache_seconds(headers: Mapping[str, str]) -> float:
     """How long a response may be reused, from `Cache-Control` (then `Expires`)."""
-    from ._http import is_ascii_number
+    from ._values import is_ascii_number
 
     directives = {}
     for part in headers.get("cache-control", "").split(","):

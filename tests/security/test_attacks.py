@@ -575,7 +575,7 @@ def test_a_cli_whose_grandchild_keeps_stdout_open_still_gives_its_token(tmp_path
 
 
 def test_a_localhost_name_counts_only_when_it_connects_to_loopback() -> None:
-    from id._http import _peer_allowed
+    from id._http.policy import peer_allowed as _peer_allowed
 
     assert _peer_allowed("id.localhost", "127.0.0.1")
     assert not _peer_allowed("id.localhost", "10.1.2.3")

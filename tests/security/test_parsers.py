@@ -10,7 +10,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from id import AmbientCredentialError, IdentityError, IdentityToken
-from id._http import HttpError, Request, Response, _parse_retry_after
+from id._http import HttpError, Request, Response
+from id._http.client import parse_retry_after as _parse_retry_after
 from id._redact import MIN_SECRET_LENGTH, SUMMARY_LENGTH, summarize
 from id._verify import MAX_CACHE_SECONDS, cache_seconds
 from id.providers import Skipped

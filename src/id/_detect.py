@@ -14,7 +14,7 @@ from ._errors import (
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
     from ._token import IdentityToken
     from .providers import Provider
@@ -39,6 +39,58 @@ def _checked_token(token: str, audience: str, title: str) -> str:
     return token
 
 
+def titled(title: str, message: str) -> str:
+    """`message` beginning with the platform's name (`GitHub Actions: ...`): providers write
+    their messages without it, and this adds it, once, to every message that leaves one."""
+    return message if message.startswith(f"{title}: ") else f"{title}: {message}"
+
+
+class Outcome:
+    """What became of one provider present here, in detection order: it `answered` (with
+    `token` when it was asked), `skipped` (its signal exists for another reason: `detail` says
+    which), `failed` (`error`, an `AmbientCredentialError`), or `would_ask` (it is the one
+    detection would ask, and whether it answers takes the network)."""
+
+    __slots__ = ("detail", "error", "kind", "presence", "provider", "token")
+
+    ANSWERED = "answered"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    WOULD_ASK = "would_ask"
+
+    def __init__(
+        self,
+        provider: Provider,
+        presence: str,
+        kind: str,
+        *,
+        detail: str = "",
+        token: str | None = None,
+        error: AmbientCredentialError | None = None,
+    ) -> None:
+        self.provider = provider
+        self.presence = presence
+        self.kind = kind
+        self.detail = detail
+        self.token = token
+        self.error = error
+
+
+def walk(
+    environ: Mapping[str, str], attempt: Callable[[Provider, str], Outcome]
+) -> Iterator[Outcome]:
+    """The outcome of each provider present, in detection order, as `attempt` finds it; after
+    the first that does not skip, detection stops, and so does this. Detection
+    (`detect_credential`) and `--explain` both walk here, with different attempts."""
+    from .providers import present
+
+    for provider, presence in present(environ):
+        outcome = attempt(provider, presence)
+        yield outcome
+        if outcome.kind != Outcome.SKIPPED:
+            return
+
+
 def _fetch(
     provider: Provider,
     reason: str,
@@ -60,10 +112,10 @@ def _fetch(
         raise
     except AmbientCredentialError as exc:
         # Same class (GitHubOidcPermissionCredentialError stays itself), secrets removed.
-        raise type(exc)(redact(str(exc), context.secrets)) from None
+        raise type(exc)(titled(provider.title, redact(str(exc), context.secrets))) from None
     except IdentityError as exc:
         raise AmbientCredentialError(
-            f"{provider.title}: {redact(str(exc), context.secrets)}"
+            titled(provider.title, redact(str(exc), context.secrets))
         ) from None
     except Exception as exc:
         # Callers such as twine catch only AmbientCredentialError: nothing else may escape,
@@ -128,7 +180,7 @@ def detect(
     server (a PyPI index's announcement), so no provider looks for it among tokens declared for
     other consumers (GitLab's other `*_ID_TOKEN`s, Nomad's identities with other audiences): a
     server must not be handed a credential the job meant for someone else."""
-    from .providers import Skipped, by_name, present
+    from .providers import Skipped, by_name
 
     audience = _check_audience(audience)
     environ = os.environ if environ is None else environ
@@ -144,11 +196,22 @@ def detect(
             return _fetch(chosen, reason, audience, environ, audience_from_server)
         except Skipped as skipped:
             raise AmbientCredentialError(f"{chosen.title}: {skipped.reason}") from None
-    for candidate, reason in present(environ):
+
+    def attempt(candidate: Provider, presence: str) -> Outcome:
         try:
-            return _fetch(candidate, reason, audience, environ, audience_from_server)
+            token = _fetch(candidate, presence, audience, environ, audience_from_server)
         except Skipped as skipped:
             _log.debug("%s skipped: %s", candidate.title, skipped.reason)
+            return Outcome(candidate, presence, Outcome.SKIPPED, detail=skipped.reason)
+        except AmbientCredentialError as exc:
+            return Outcome(candidate, presence, Outcome.FAILED, error=exc)
+        return Outcome(candidate, presence, Outcome.ANSWERED, token=token)
+
+    for outcome in walk(environ, attempt):
+        if outcome.error is not None:
+            raise outcome.error
+        if outcome.token is not None:
+            return outcome.token
     _log.debug("no supported environment detected")
     return None
 

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
+    from ._detect import Outcome
     from ._token import IdentityToken
     from .providers import Provider, Spec
 
@@ -134,23 +135,22 @@ class Report:
 def providers_report(environ: Mapping[str, str], audience: str | None) -> Report:
     """Every provider, in order: whether it is detected here and why (`--list-providers`); with
     an audience, which one would answer, which would skip and why, and what the others lack
-    (`--explain`). It follows `detect_credential`'s order and its skip-or-raise rule."""
+    (`--explain`). It walks detection's own loop (`walk`), with an attempt that stays offline."""
+    from ._detect import Outcome, walk
     from .providers import SPECS, present
 
-    # Who detection would ask, in its order: the same function decides for both.
+    outcomes = list(
+        walk(environ, lambda p, presence: _offline_attempt(p, presence, audience, environ))
+    )
     states: dict[str, str] = {}
-    answering: Provider | None = None
-    verdict = ""
-    for provider, reason in present(environ):
-        if answering is not None:
-            states[provider.name] = f"detected ({reason}), but an earlier provider answers"
-            continue
-        skip, verdict = _offline_check(provider, environ, audience)
-        if skip is not None:
-            states[provider.name] = f"detected ({reason}), but skipped: {skip}"
+    for outcome in outcomes:
+        name, presence = outcome.provider.name, outcome.presence
+        if outcome.kind == Outcome.SKIPPED:
+            states[name] = f"detected ({presence}), but skipped: {outcome.detail}"
         else:
-            answering = provider
-            states[provider.name] = f"DETECTED ({reason})" + (" <- answers" if audience else "")
+            states[name] = f"DETECTED ({presence})" + (" <- answers" if audience else "")
+    for provider, presence in present(environ):
+        states.setdefault(provider.name, f"detected ({presence}), but an earlier provider answers")
     rows = []
     for spec in SPECS:
         if spec.opt_in:
@@ -162,21 +162,25 @@ def providers_report(environ: Mapping[str, str], audience: str | None) -> Report
     text = "".join(f"{name:<{width}}  {title}: {state}\n" for name, title, state in rows)
     if audience is None:
         return Report(text, answers=None)
-    if answering is None:
+    last = outcomes[-1] if outcomes else None
+    if last is None or last.kind == Outcome.SKIPPED:
         return Report(
             text + f"\nNo provider answers here: no token for {audience!r}.\n",
             answers=False,
             found=False,
         )
+    answering = last.provider
     how = (
         f"asks it for a token for {audience!r}"
         if answering.audience_at_run_time
         else f"uses the token its configuration declares, which must be for {audience!r}"
     )
     text += f"\n{answering.title} answers: id {how}.\n"
-    if not verdict:
-        return Report(text, answers=None)
-    return Report(text + verdict, answers=verdict.startswith("Its token"))
+    if last.kind == Outcome.FAILED:
+        return Report(text + f"It would fail: {last.error}\n", answers=False)
+    if last.kind == Outcome.ANSWERED:
+        return Report(text + f"Its token is for {audience!r}: it would answer.\n", answers=True)
+    return Report(text, answers=None)
 
 
 def _availability(spec: Spec, environ: Mapping[str, str]) -> str:
@@ -195,29 +199,30 @@ def _availability(spec: Spec, environ: Mapping[str, str]) -> str:
     return f"available ({reason})" if reason else f"not available: needs {spec.signals}"
 
 
-def _offline_check(
-    provider: Provider, environ: Mapping[str, str], audience: str | None
-) -> tuple[str | None, str]:
-    """What can be told without the network of `provider` asked for `audience`: the reason it
-    would skip (or None), and what it would do. A provider whose token is in a variable or file
-    is asked for it; the others run only their preflight (a GitHub job without `id-token: write`
-    fails there)."""
-    if audience is None:
-        return None, ""
+def _offline_attempt(
+    provider: Provider, presence: str, audience: str | None, environ: Mapping[str, str]
+) -> Outcome:
+    """What can be told without the network of `provider` asked for `audience`: a provider
+    whose token is in a variable or file is asked for it; the others run only their preflight
+    (a GitHub job without `id-token: write` fails there), and would then be asked."""
     from ._deadline import Deadline
-    from ._errors import IdentityError
+    from ._detect import Outcome, titled
+    from ._errors import AmbientCredentialError, IdentityError
     from .providers import Context, Skipped
 
+    if audience is None:
+        return Outcome(provider, presence, Outcome.WOULD_ASK)
     context = Context(environ, Deadline(5), provider.title)
     try:
         if not provider.offline:
             provider.preflight(audience, context)
-            return None, ""
+            return Outcome(provider, presence, Outcome.WOULD_ASK)
         provider.fetch(audience, context)
     except Skipped as skipped:
-        return skipped.reason, ""
+        return Outcome(provider, presence, Outcome.SKIPPED, detail=skipped.reason)
     except IdentityError as exc:
-        return None, f"It would fail: {exc}\n"
+        error = AmbientCredentialError(titled(provider.title, str(exc)))
+        return Outcome(provider, presence, Outcome.FAILED, error=error)
     finally:
         context.close()
-    return None, f"Its token is for {audience!r}: it would answer.\n"
+    return Outcome(provider, presence, Outcome.ANSWERED)

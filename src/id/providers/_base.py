@@ -88,7 +88,7 @@ class Context:
         problem = header_value_problem(value)
         if problem is not None:
             raise AmbientCredentialError(
-                f"{self.title}: {variable} {problem}, so it is not a usable credential: check "
+                f"{variable} {problem}, so it is not a usable credential: check "
                 "how the variable is set (its value is not shown)"
             )
         return value
@@ -102,8 +102,7 @@ class Context:
         problem = url_problem(value) if value else None
         if problem is not None:
             raise AmbientCredentialError(
-                f"{self.title}: {variable} {problem}, so it is not a usable URL: check how the "
-                "variable is set"
+                f"{variable} {problem}, so it is not a usable URL: check how the variable is set"
             )
         return value
 

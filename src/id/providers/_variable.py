@@ -27,9 +27,7 @@ class VariableTokenProvider(Provider):
         """The token in `token_variable`, if it is for `audience`."""
         token = context.environ.get(self.token_variable, "").strip()
         if not token:
-            raise AmbientCredentialError(
-                f"{self.title}: {self.token_variable} is not set: {self.missing()}"
-            )
+            raise AmbientCredentialError(f"{self.token_variable} is not set: {self.missing()}")
         return require_audience(
             token, audience, self.title, self.token_variable, self.wrong_audience(audience)
         )

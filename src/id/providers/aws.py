@@ -47,9 +47,7 @@ class AwsSts(Provider):
             import boto3
             from botocore.config import Config
         except ImportError:
-            raise MissingExtraError(
-                f"{self.title}: this provider needs boto3: pip install 'id[aws]'"
-            ) from None
+            raise MissingExtraError("this provider needs boto3: pip install 'id[aws]'") from None
         region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "us-east-1"
         # The detection's deadline, handed to botocore: its own defaults (60 s reads, retries)
         # would outlast ID_TIMEOUT many times over.
@@ -66,7 +64,7 @@ class AwsSts(Provider):
         algorithm = context.environ.get(ALGORITHM_VARIABLE, "RS256")
         if algorithm not in ("RS256", "ES384"):
             raise AmbientCredentialError(
-                f"{self.title}: {ALGORITHM_VARIABLE} must be RS256 or ES384, not {algorithm!r}"
+                f"{ALGORITHM_VARIABLE} must be RS256 or ES384, not {algorithm!r}"
             )
         deadline = context.deadline
         client = self._client(context.environ, deadline.remaining())
@@ -80,13 +78,13 @@ class AwsSts(Provider):
             )
         except TimeoutError:
             raise AmbientCredentialError(
-                f"{self.title}: no answer within the {deadline.total:g} s deadline (ID_TIMEOUT)"
+                f"no answer within the {deadline.total:g} s deadline (ID_TIMEOUT)"
             ) from None
         except Exception as exc:
-            raise AmbientCredentialError(f"{self.title}: {_describe(exc)}") from None
+            raise AmbientCredentialError(f"{_describe(exc)}") from None
         token = answer.get("WebIdentityToken") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
-            raise AmbientCredentialError(f"{self.title}: the answer has no WebIdentityToken")
+            raise AmbientCredentialError("the answer has no WebIdentityToken")
         return token
 
 

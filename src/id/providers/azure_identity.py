@@ -61,7 +61,7 @@ class AzureManagedIdentity(Provider):
         response = context.http.send(request)
         if response.status != 200:
             raise AmbientCredentialError(
-                f"{self.title}: {where} answered {response.describe()}: is a managed identity "
+                f"{where} answered {response.describe()}: is a managed identity "
                 "assigned to this resource?"
             )
         return token_field(response, "access_token", self.title, where)

@@ -24,7 +24,7 @@ class AzurePipelines(Provider):
 
         if audience != AUDIENCE:
             raise AmbientCredentialError(
-                f"{self.title}: tokens are always for {AUDIENCE}, not {audience!r}: ask for that "
+                f"tokens are always for {AUDIENCE}, not {audience!r}: ask for that "
                 "audience (Entra ID exchanges it for the service connection's credentials)"
             )
         environ = context.environ
@@ -32,15 +32,15 @@ class AzurePipelines(Provider):
         access_token = context.secret("SYSTEM_ACCESSTOKEN")
         connection = next((environ[v] for v in CONNECTION_VARIABLES if environ.get(v)), "")
         if not uri:
-            raise AmbientCredentialError(f"{self.title}: SYSTEM_OIDCREQUESTURI is not set")
+            raise AmbientCredentialError("SYSTEM_OIDCREQUESTURI is not set")
         if not access_token:
             raise AmbientCredentialError(
-                f"{self.title}: SYSTEM_ACCESSTOKEN is not set: map it into the step with\n"
+                "SYSTEM_ACCESSTOKEN is not set: map it into the step with\n"
                 "  env:\n    SYSTEM_ACCESSTOKEN: $(System.AccessToken)"
             )
         if not connection:
             raise AmbientCredentialError(
-                f"{self.title}: no service connection id: set ID_AZURE_SERVICE_CONNECTION_ID to "
+                "no service connection id: set ID_AZURE_SERVICE_CONNECTION_ID to "
                 "the id of a workload-identity service connection (the AzureCLI task sets "
                 "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID)"
             )

@@ -21,7 +21,7 @@ class Bitrise(Provider):
         build_url = context.url("BITRISE_BUILD_URL")
         api_token = context.secret("BITRISE_BUILD_API_TOKEN")
         if not api_token:
-            raise AmbientCredentialError(f"{self.title}: BITRISE_BUILD_API_TOKEN is not set")
+            raise AmbientCredentialError("BITRISE_BUILD_API_TOKEN is not set")
         response = context.http.send(
             Request(
                 "POST",

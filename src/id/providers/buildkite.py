@@ -27,7 +27,7 @@ class Buildkite(Provider):
             return self._from_agent_api(audience, access_token, context)
         if agent is None:
             raise AmbientCredentialError(
-                f"{self.title}: {AGENT} is not on PATH and BUILDKITE_AGENT_ACCESS_TOKEN is not "
+                f"{AGENT} is not on PATH and BUILDKITE_AGENT_ACCESS_TOKEN is not "
                 "set: run this step on a Buildkite agent (v3.48 or newer), put the agent binary "
                 "on PATH, or pass BUILDKITE_AGENT_ACCESS_TOKEN into the step's container"
             )
@@ -49,7 +49,7 @@ class Buildkite(Provider):
         endpoint = context.url("BUILDKITE_AGENT_ENDPOINT") or DEFAULT_ENDPOINT
         job = context.environ.get("BUILDKITE_JOB_ID", "").strip()
         if not job:
-            raise AmbientCredentialError(f"{self.title}: BUILDKITE_JOB_ID is not set")
+            raise AmbientCredentialError("BUILDKITE_JOB_ID is not set")
         response = context.http.send(
             Request(
                 "POST",

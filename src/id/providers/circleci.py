@@ -49,7 +49,7 @@ class CircleCI(Provider):
             try:
                 held = held_audiences(token, self.title, variable)
             except AmbientCredentialError as exc:
-                seen.append(str(exc).removeprefix(f"{self.title}: "))
+                seen.append(str(exc).removeprefix(""))
                 continue
             if audience in held:
                 return token
@@ -63,7 +63,7 @@ class CircleCI(Provider):
             )
         )
         raise AmbientCredentialError(
-            f"{self.title}: the `{CLI}` CLI is not on PATH, so no token can be requested for "
+            f"the `{CLI}` CLI is not on PATH, so no token can be requested for "
             f"audience {audience!r}, and {found}. Use an image that has the CircleCI CLI "
             "(such as cimg/*), or ask for the organisation id as the audience"
         )

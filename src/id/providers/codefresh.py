@@ -20,7 +20,7 @@ class Codefresh(Provider):
         request_token = context.secret("CF_OIDC_REQUEST_TOKEN")
         if not url or not request_token:
             raise AmbientCredentialError(
-                f"{self.title}: CF_OIDC_REQUEST_URL and CF_OIDC_REQUEST_TOKEN must both be set: "
+                "CF_OIDC_REQUEST_URL and CF_OIDC_REQUEST_TOKEN must both be set: "
                 "OIDC tokens need a Codefresh account with OIDC enabled"
             )
         from .._http import Request

@@ -31,7 +31,7 @@ class ExplicitToken(Provider):
             token = read_token_file(path, self.title, FILE_VARIABLE)
             source = f"the file {path} ({FILE_VARIABLE})"
         if not token:
-            raise AmbientCredentialError(f"{self.title}: {TOKEN_VARIABLE} is empty")
+            raise AmbientCredentialError(f"{TOKEN_VARIABLE} is empty")
         return require_audience(
             token, audience, self.title, source, "Hand in a token issued for that audience."
         )

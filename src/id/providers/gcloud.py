@@ -32,7 +32,7 @@ class Gcloud(Provider):
 
         gcloud = _subprocess.which("gcloud", context.environ)
         if gcloud is None:
-            raise AmbientCredentialError(f"{self.title}: gcloud is not on PATH")
+            raise AmbientCredentialError("gcloud is not on PATH")
         argv = [gcloud, "auth", "print-identity-token", f"--audiences={audience}"]
         account = context.environ.get(IMPERSONATE_VARIABLE, "")
         if account:

@@ -101,7 +101,7 @@ class GoogleCloud(Provider):
         response = http.send(Request("GET", token_url, headers=_FLAVOR))
         if response.status != 200:
             raise AmbientCredentialError(
-                f"{self.title}: cannot get an access token from the metadata server to act as "
+                f"cannot get an access token from the metadata server to act as "
                 f"{account} ({response.describe()})"
             )
         access_token = token_field(response, "access_token", TITLE, "the metadata server")

@@ -59,7 +59,7 @@ class GitLabCI(Provider):
             )
         found = f" ({'; '.join(others)})" if others else ""
         raise AmbientCredentialError(
-            f"{self.title}: no ID token for audience {audience!r}: the variable {name} {state}"
+            f"no ID token for audience {audience!r}: the variable {name} {state}"
             f"{found}. Declare it in .gitlab-ci.yml, in the job that needs it:\n"
             f"  id_tokens:\n    {name}:\n      aud: {_yaml_scalar(audience)}"
         )

@@ -25,8 +25,7 @@ class Gitpod(Provider):
         gp = _subprocess.which(CLI, context.environ)
         if gp is None:
             raise AmbientCredentialError(
-                f"{self.title}: `{CLI}` is not on PATH: run this in the workspace itself, where "
-                "Gitpod puts it"
+                f"`{CLI}` is not on PATH: run this in the workspace itself, where Gitpod puts it"
             )
         return token_from_cli(
             [gp, "idp", "token", "--audience", audience], context, self.title, f"`{CLI} idp token`"

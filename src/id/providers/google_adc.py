@@ -58,7 +58,7 @@ class GoogleAdc(Provider):
             import google.auth.exceptions
         except ImportError:
             raise MissingExtraError(
-                f"{self.title}: this provider needs google-auth: pip install 'id[google]'"
+                "this provider needs google-auth: pip install 'id[google]'"
             ) from None
         from .._redact import summarize
 
@@ -68,11 +68,10 @@ class GoogleAdc(Provider):
             return context.deadline.bound(lambda: self._token(info, audience, request, context))
         except TimeoutError:
             raise AmbientCredentialError(
-                f"{self.title}: no token within the {context.deadline.total:g} s deadline "
-                "(ID_TIMEOUT)"
+                f"no token within the {context.deadline.total:g} s deadline (ID_TIMEOUT)"
             ) from None
         except (google.auth.exceptions.GoogleAuthError, ValueError) as exc:
-            raise AmbientCredentialError(f"{self.title}: {summarize(str(exc))}") from None
+            raise AmbientCredentialError(f"{summarize(str(exc))}") from None
 
     def _token(self, info: dict[str, Any], audience: str, request: Any, context: Context) -> str:
         if info.get("type") == "service_account":
@@ -99,7 +98,7 @@ class GoogleAdc(Provider):
             info = None
         if not isinstance(info, dict):
             raise AmbientCredentialError(
-                f"{self.title}: {path} (named by {VARIABLE}) is not a credentials JSON file"
+                f"{path} (named by {VARIABLE}) is not a credentials JSON file"
             )
         for field in ("private_key", "client_secret", "refresh_token"):
             if isinstance(info.get(field), str):
@@ -114,7 +113,7 @@ class GoogleAdc(Provider):
         account = context.environ.get(ACCOUNT_VARIABLE, "").strip()
         if not account:
             raise AmbientCredentialError(
-                f"{self.title}: {info.get('type')!r} credentials give no ID token for an "
+                f"{info.get('type')!r} credentials give no ID token for an "
                 f"audience of your choice: name a service account to act as in {ACCOUNT_VARIABLE} "
                 "(the credentials need roles/iam.serviceAccountOpenIdTokenCreator on it)"
             )

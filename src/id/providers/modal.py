@@ -43,7 +43,7 @@ class Modal(Provider):
             and expiry < time.time()
         ):
             raise AmbientCredentialError(
-                f"{self.title}: {VARIABLE} expired {round(time.time() - expiry)} s ago: Modal sets "
+                f"{VARIABLE} expired {round(time.time() - expiry)} s ago: Modal sets "
                 "it when the container starts and does not renew it; start a new container (or "
                 "shorten the container's lifetime) to get a fresh one"
             )

@@ -64,13 +64,13 @@ class SpiffeWorkloadApi(Provider):
         address = context.environ[SOCKET_VARIABLE]
         if not address.startswith("unix:"):
             raise AmbientCredentialError(
-                f"{self.title}: {SOCKET_VARIABLE} must be a unix: address, not {address!r}"
+                f"{SOCKET_VARIABLE} must be a unix: address, not {address!r}"
             )
         try:
             import grpc
         except ImportError:
             raise MissingExtraError(
-                f"{self.title}: this provider needs grpcio and protobuf: pip install 'id[spiffe]'"
+                "this provider needs grpcio and protobuf: pip install 'id[spiffe]'"
             ) from None
         messages = workload_messages()
         with grpc.insecure_channel(address) as channel:
@@ -87,9 +87,8 @@ class SpiffeWorkloadApi(Provider):
                 )
             except grpc.RpcError as exc:
                 raise AmbientCredentialError(
-                    f"{self.title}: FetchJWTSVID at {address} failed: {exc.code().name}: "
-                    f"{exc.details()}"
+                    f"FetchJWTSVID at {address} failed: {exc.code().name}: {exc.details()}"
                 ) from None
         if not response.svids:
-            raise AmbientCredentialError(f"{self.title}: the agent returned no JWT-SVID")
+            raise AmbientCredentialError("the agent returned no JWT-SVID")
         return str(response.svids[0].svid)

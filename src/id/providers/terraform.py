@@ -51,6 +51,5 @@ class HCPTerraform(Provider):
             for declared, variable, _ in pairs
         )
         raise AmbientCredentialError(
-            f"{self.title}: no workload identity token for audience {audience!r} "
-            f"(there is {known}). {fix}"
+            f"no workload identity token for audience {audience!r} (there is {known}). {fix}"
         )

@@ -40,10 +40,10 @@ class Vault(Provider):
         vault_token = context.secret("VAULT_TOKEN")
         role = context.environ.get(ROLE_VARIABLE, "").strip()
         if not address or not vault_token:
-            raise AmbientCredentialError(f"{self.title}: VAULT_ADDR and VAULT_TOKEN must be set")
+            raise AmbientCredentialError("VAULT_ADDR and VAULT_TOKEN must be set")
         if not role:
             raise AmbientCredentialError(
-                f"{self.title}: name the identity-token role in {ROLE_VARIABLE} (its client id is "
+                f"name the identity-token role in {ROLE_VARIABLE} (its client id is "
                 f"the audience: one whose client id is {audience!r})"
             )
         headers = {"X-Vault-Token": vault_token, "Accept": "application/json"}
@@ -61,11 +61,11 @@ class Vault(Provider):
         where = f"Vault's identity/oidc/token/{role}"
         if response.status == 403:
             raise AmbientCredentialError(
-                f"{self.title}: {where} answered {response.describe()}: the token's policy needs "
+                f"{where} answered {response.describe()}: the token's policy needs "
                 f'path "identity/oidc/token/{role}" {{ capabilities = ["read"] }}'
             )
         if response.status != 200:
-            raise AmbientCredentialError(f"{self.title}: {where} answered {response.describe()}")
+            raise AmbientCredentialError(f"{where} answered {response.describe()}")
         data = response.json_object().get("data")
         token = data.get("token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token:

@@ -12,6 +12,9 @@ import os
 import sys
 
 from . import __version__
+from ._errors import IdentityError
+from ._settings import AUDIENCE as AUDIENCE_VARIABLE
+from ._settings import CLIENT_SECRET as CLIENT_SECRET_VARIABLE
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
@@ -23,8 +26,7 @@ if TYPE_CHECKING:
     from ._token import IdentityToken
     from .signin.issuer import Flow
 
-AUDIENCE_VARIABLE = "ID_OIDC_AUDIENCE"
-CLIENT_SECRET_VARIABLE = "ID_OIDC_CLIENT_SECRET"  # noqa: S105 - a variable's name
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -34,17 +36,17 @@ EXIT_INVALID = 4
 EXIT_MISSING_EXTRA = 5
 
 
-class UsageError(Exception):
+class UsageError(IdentityError):
     """The command line cannot be carried out as given (exit status 2, with the message)."""
 
-
-class MissingExtra(Exception):  # noqa: N818 - it names what is missing
-    """The command needs an optional extra that is not installed (exit status 5)."""
+    exit_status = EXIT_USAGE
 
 
-class Invalid(Exception):  # noqa: N818 - the token is
-    """What was printed is a token outside its validity period or for another audience (exit
-    status 4, after it is printed)."""
+class Invalid(IdentityError):  # noqa: N818 - the token is
+    """What was printed is a token outside its validity period, for another audience, or not
+    what `--expect` asks (exit status 4, after it is printed)."""
+
+    exit_status = EXIT_INVALID
 
 
 class Arguments:
@@ -301,58 +303,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(verbosity: int) -> None:
-    level = os.environ.get("ID_LOGLEVEL", "").strip().upper()
-    if verbosity == 0 and not level:
-        return
-    import logging
-
-    logging.basicConfig(format="%(name)s: %(levelname)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(_redacting_filter(logging, os.environ))
-    package_logger = logging.getLogger("id")
-    if level:
-        try:
-            package_logger.setLevel(level)
-        except ValueError:
-            print(f"id: ignoring ID_LOGLEVEL={level!r}: not a logging level", file=sys.stderr)
-    if verbosity >= 1:
-        package_logger.setLevel(logging.DEBUG)
-    if verbosity >= 2:
-        logging.getLogger().setLevel(logging.DEBUG)
-
-
-# Variables whose values are credentials, by the names platforms and SDKs give them; paths and
-# URLs to them are not.
-_SECRET_NAME = r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|ACCESS_KEY|API_KEY|_KEY$"  # noqa: S105
-_NOT_SECRET_NAME = r"_(FILE|PATH|DIR|URL|URI|ENDPOINT|ID|NAME)$"  # noqa: S105
-
-
-def _redacting_filter(logging: Any, environ: Mapping[str, str]) -> Any:
-    """A logging filter that removes, from every record of every logger (`-vv` turns on other
-    libraries' debug logs, such as botocore's, which print request headers), the credentials in
-    this process's environment and anything token-like."""
-    import re
-
-    from ._redact import MIN_SECRET_LENGTH, clean, redact, secret_forms
-
-    forms = secret_forms(
-        value
-        for name, value in environ.items()
-        if len(value) >= MIN_SECRET_LENGTH
-        and re.search(_SECRET_NAME, name.upper())
-        and not re.search(_NOT_SECRET_NAME, name.upper())
-    )
-
-    class Redacting(logging.Filter):  # type: ignore[misc]
-        def filter(self, record: Any) -> bool:
-            record.msg = clean(redact(record.getMessage(), forms, prepared=True), limit=None)
-            record.args = None
-            return True
-
-    return Redacting()
-
-
 def _fail(message: str, verbosity: int) -> None:
     from ._output import print_error
 
@@ -517,7 +467,11 @@ def _trusted(args: Arguments, token: IdentityToken) -> str:
     from importlib.util import find_spec
 
     if find_spec("jwt") is None:
-        raise MissingExtra("verifying a token needs the verify extra: pip install 'id[verify]'")
+        from ._errors import MissingExtraError
+
+        raise MissingExtraError(
+            "verifying a token needs the verify extra: pip install 'id[verify]'"
+        )
     if args.issuer is not None:
         from .signin import WELL_KNOWN_ISSUERS
 
@@ -547,8 +501,9 @@ def _served_by_id_testing(issuer: str) -> bool:
     from urllib.parse import urlsplit
 
     from ._http import is_loopback
+    from ._settings import TESTING_ISSUER, text
 
-    named = os.environ.get("ID_TESTING_ISSUER", "")
+    named = text(os.environ, TESTING_ISSUER)
     return bool(named) and issuer == named and is_loopback(urlsplit(issuer).hostname or "")
 
 
@@ -577,7 +532,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     if needs_audience and not audience.strip():
         what = "the audience to verify" if args.token is not None else "an AUDIENCE argument"
         _parser().error(f"give {what} or set {AUDIENCE_VARIABLE}")
-    _configure_logging(args.verbose)
+    from ._log import configure
+
+    configure(args.verbose, os.environ)
 
     from ._deadline import Deadline
 
@@ -599,24 +556,15 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _failure(exc: BaseException, verbosity: int) -> int:
     """Say what went wrong on one line (a traceback too with -v) and give the exit status."""
-    from ._errors import ExpiredIdentity, IdentityError, MissingExtraError, VerificationError
     from ._redact import summarize
 
     if isinstance(exc, KeyboardInterrupt):
         print("id: interrupted", file=sys.stderr)
         return 130
-    if isinstance(exc, UsageError):
-        _fail(str(exc), 0)
-        return EXIT_USAGE
-    if isinstance(exc, (MissingExtra, MissingExtraError)):
-        _fail(str(exc), 0)
-        return EXIT_MISSING_EXTRA
-    if isinstance(exc, Invalid):
-        _fail(str(exc), 0)
-        return EXIT_INVALID
     if isinstance(exc, IdentityError):
-        _fail(str(exc), verbosity)
-        return EXIT_INVALID if isinstance(exc, (ExpiredIdentity, VerificationError)) else EXIT_ERROR
+        # The error knows its status; a traceback (-v) helps only with a failure.
+        _fail(str(exc), verbosity if exc.exit_status == EXIT_ERROR else 0)
+        return exc.exit_status
     # A bug must still end in one readable line, without what the exception may quote.
     _fail(
         f"unexpected {type(exc).__name__}: {summarize(str(exc))} (run with -v for a traceback; "

@@ -6,8 +6,6 @@ import contextlib
 import contextvars
 import time
 
-from ._errors import AmbientCredentialError
-
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -16,8 +14,6 @@ if TYPE_CHECKING:
 
     T = TypeVar("T")
 
-TIMEOUT_VARIABLE = "ID_TIMEOUT"
-DEFAULT_TIMEOUT = 30.0
 # No single connect, read or subprocess wait may use more than this, so that a stuck attempt
 # leaves time for a retry within the overall deadline.
 MAX_ATTEMPT_TIMEOUT = 10.0
@@ -39,18 +35,9 @@ class Deadline:
         shared = _SHARED.get()
         if shared is not None:
             return shared
-        raw = environ.get(TIMEOUT_VARIABLE, "").strip()
-        if not raw:
-            return cls(DEFAULT_TIMEOUT)
-        try:
-            seconds = float(raw)
-        except ValueError:
-            seconds = -1.0
-        if not 0 < seconds <= 3600:
-            raise AmbientCredentialError(
-                f"{TIMEOUT_VARIABLE}={raw!r} is not valid: set it to a number of seconds "
-                "between 0 and 3600, or unset it for the default of 30"
-            )
+        from ._settings import timeout_seconds
+
+        seconds = timeout_seconds(environ)
         return cls(seconds)
 
     @classmethod

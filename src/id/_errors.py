@@ -11,6 +11,10 @@ class IdentityError(Exception):
     and of bounded length, however much outside text the message quotes.
     """
 
+    #: The exit status of the command line when this error ends it: 1, a failure; 2, a usage
+    #: error; 4, a token that is expired, does not verify or does not match; 5, a missing extra.
+    exit_status = 1
+
     def __str__(self) -> str:
         from ._redact import clean
 
@@ -31,8 +35,10 @@ class GitHubOidcPermissionCredentialError(AmbientCredentialError):
 
 
 class MissingExtraError(AmbientCredentialError):
-    """A provider asked for needs an optional extra that is not installed (`pip install
+    """What was asked for needs an optional extra that is not installed (`pip install
     'id[EXTRA]'`, named in the message). The command line exits with status 5 for it."""
+
+    exit_status = 5
 
 
 class MalformedTokenError(IdentityError, ValueError):
@@ -46,10 +52,14 @@ class MalformedTokenError(IdentityError, ValueError):
 class ExpiredIdentity(IdentityError):  # noqa: N818 - the name sigstore-python users know
     """A token is outside its validity period: expired, or not valid yet."""
 
+    exit_status = 4
+
 
 class VerificationError(IdentityError):
     """A token's signature or claims did not verify against its issuer, or the issuer's keys
     could not be had. The message says which check failed."""
+
+    exit_status = 4
 
 
 class PolicyError(VerificationError):

@@ -144,3 +144,28 @@ def test_the_platforms_pages_try_it_line_works_for_every_provider(name: str) -> 
     )
     assert result.returncode == 0, result.stderr[-800:]
     assert "issuer:" in result.stdout
+
+
+def test_every_id_setting_is_in_the_readme_table() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    source = root / "src" / "id"
+    named = {
+        name
+        for path in source.rglob("*.py")
+        if "testing" not in path.relative_to(source).parts
+        for name in re.findall(r'"(ID_[A-Z0-9_]+)"', path.read_text(encoding="utf-8"))
+    }
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Environment variables", 1)[1].split("\n## ", 1)[0]
+    missing = sorted(name for name in named if f"`{name}`" not in table)
+    assert not missing, f"not in the README's table of environment variables: {missing}"
+
+
+def test_the_general_settings_are_documented_in_one_place() -> None:
+    from id import _settings
+
+    for name in _settings.SETTINGS:
+        assert name.startswith("ID_")

@@ -169,3 +169,56 @@ def test_the_general_settings_are_documented_in_one_place() -> None:
 
     for name in _settings.SETTINGS:
         assert name.startswith("ID_")
+
+
+def test_a_platform_added_to_the_registry_is_seen_everywhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import id.providers
+    from id import IdentityToken
+    from id._detect import detect_credential
+    from id._verify import public_issuers
+    from id._views import providers_report
+    from id.exchange._common import publisher_claims
+    from id.providers import _spec
+    from id.providers._spec import CI_JOB, Spec
+    from id.testing import EMULATORS, GitHubActions, OIDCIssuer
+    from id.testing._environ import platform_variables
+
+    fake = Spec(
+        "fakeci", "Fake CI", CI_JOB, "explicit:ExplicitToken", any_of=("FAKE_CI",),
+        emulator="github:GitHubActions", marker="fake_pipeline", issuers=("https://fake.example/*",),
+        public_issuer="https://fake.example/oidc", shown=("fake_pipeline",),
+        matched=("fake_pipeline",), token_prefixes=("FAKE_TOKEN_",),
+    )  # fmt: skip
+    monkeypatch.setattr(id.providers, "SPECS", (fake, *id.providers.SPECS))
+    monkeypatch.setattr(_spec, "_LOADED", {})
+
+    token = OIDCIssuer("https://fake.example/oidc").mint(
+        {"sub": "s", "aud": "pypi", "fake_pipeline": "p"}
+    )
+    environ = {"FAKE_CI": "1", "ID_OIDC_TOKEN": token}
+    assert detect_credential("pypi", environ=environ) == token
+    assert "fakeci" in providers_report(environ, None).text
+    platform = IdentityToken(token).platform
+    assert platform is not None
+    assert (platform.name, platform.details) == ("fakeci", {"fake_pipeline": "p"})
+    assert "https://fake.example/oidc" in public_issuers()
+    assert "fake_pipeline" in publisher_claims()
+    assert EMULATORS["fakeci"] is GitHubActions
+    assert set(platform_variables({"FAKE_CI": "1", "FAKE_TOKEN_X": "t", "HOME": "/"})) == {
+        "FAKE_CI", "FAKE_TOKEN_X"
+    }  # fmt: skip
+
+
+def test_a_forgejo_token_says_forgejo() -> None:
+    from id import IdentityToken
+    from id.testing import ForgejoActions, GitHubActions
+
+    with ForgejoActions() as forgejo, GitHubActions() as github:
+        from_forgejo = IdentityToken(forgejo.mint("pypi")).platform
+        from_github = IdentityToken(github.mint("pypi")).platform
+    assert from_forgejo is not None
+    assert from_forgejo.name == "forgejo"
+    assert from_github is not None
+    assert from_github.name == "github"

@@ -479,12 +479,12 @@ def _trusted(args: Arguments, token: IdentityToken) -> str:
             WELL_KNOWN_ISSUERS[args.issuer][0] if args.issuer in WELL_KNOWN_ISSUERS else args.issuer
         )
     from ._redact import escaped
-    from ._verify import PUBLIC_ISSUERS
+    from ._verify import public_issuers
 
     if _served_by_id_testing(token.issuer):
         print(f"id: verifying against the emulated issuer {token.issuer}", file=sys.stderr)
         return token.issuer
-    if token.issuer not in PUBLIC_ISSUERS:
+    if token.issuer not in public_issuers():
         # Fetching keys from whatever URL a pasted token names would let the token choose which
         # server this machine talks to.
         raise UsageError(

@@ -45,48 +45,22 @@ class Platform:
         return f"Platform({self.name!r}, {self.details!r})"
 
 
-# (name, title, the claim whose presence identifies the platform, the claims worth showing)
-_CIRCLE = "oidc.circleci.com/"
-_PLATFORMS: Sequence[tuple[str, str, str, Sequence[str]]] = (
-    (
-        "github",
-        "GitHub Actions",
-        "job_workflow_ref",
-        ("repository", "ref", "workflow", "event_name", "sha", "run_id"),
-    ),
-    (
-        "gitlab",
-        "GitLab CI",
-        "ci_config_ref_uri",
-        ("project_path", "ref", "ref_type", "pipeline_source"),
-    ),
-    (
-        "buildkite",
-        "Buildkite",
-        "pipeline_slug",
-        ("organization_slug", "pipeline_slug", "build_branch", "build_commit", "step_key"),
-    ),
-    (
-        "circleci",
-        "CircleCI",
-        f"{_CIRCLE}project-id",
-        (f"{_CIRCLE}project-id", f"{_CIRCLE}vcs-origin", f"{_CIRCLE}vcs-ref"),
-    ),
-    ("gcp", "Google Cloud", "google", ("email",)),
-)
-
-
 def _platform(claims: Mapping[str, Any]) -> Platform | None:
-    for name, title, marker, shown in _PLATFORMS:
-        if marker not in claims:
+    """Where the token was issued, from the registry's facts (each platform's marker claim,
+    issuers and claims worth showing), in detection order."""
+    from .providers import SPECS
+
+    for spec in SPECS:
+        if not spec.issued(claims):
             continue
-        details = {key: str(claims[key]) for key in shown if key in claims}
-        engine = claims.get("google", {}).get("compute_engine") if name == "gcp" else None
-        if isinstance(engine, dict):
+        details = {key: str(claims[key]) for key in spec.shown if key in claims}
+        google = claims.get("google")
+        engine = google.get("compute_engine") if isinstance(google, dict) else None
+        if isinstance(engine, dict):  # Compute Engine's `format=full` identity
             details.update(
                 {k: str(engine[k]) for k in ("project_id", "zone", "instance_name") if k in engine}
             )
-        return Platform(name, title, details)
+        return Platform(spec.name, spec.title, details)
     return None
 
 

@@ -28,18 +28,18 @@ DEFAULT_CACHE_SECONDS = 300.0
 MIN_REFRESH_SECONDS = 60.0
 MAX_CACHE_SECONDS = 86400.0
 REQUIRED_CLAIMS = ("iss", "sub", "aud", "iat", "exp")
-#: Issuers whose keys `python -m id --verify` fetches without `--issuer`: public services with
-#: one issuer URL for everyone. Any other `iss` in a pasted token could point anywhere (a server
-#: on the user's network), so it must be named to be trusted.
-PUBLIC_ISSUERS = frozenset(
-    {
-        "https://token.actions.githubusercontent.com",  # GitHub Actions
-        "https://gitlab.com",  # GitLab.com
-        "https://accounts.google.com",  # Google
-        "https://agent.buildkite.com",  # Buildkite
-        "https://oauth2.sigstore.dev/auth",  # Sigstore's public-good instance
-    }
-)
+#: Sigstore's public-good instance: a public issuer that is no platform of the registry.
+SIGSTORE_ISSUER = "https://oauth2.sigstore.dev/auth"
+
+
+def public_issuers() -> frozenset[str]:
+    """Issuers whose keys `python -m id --verify` fetches without `--issuer`: public services
+    with one issuer URL for everyone (each platform's `public_issuer` in the registry, and
+    Sigstore's). Any other `iss` in a pasted token could point anywhere (a server on the user's
+    network), so it must be named to be trusted."""
+    from .providers import SPECS
+
+    return frozenset({SIGSTORE_ISSUER, *(s.public_issuer for s in SPECS if s.public_issuer)})
 
 
 def cache_seconds(headers: Mapping[str, str]) -> float:

@@ -58,17 +58,17 @@ def received(value: str) -> str:
     return value
 
 
-#: The claims a registry matches a trusted publisher on, per platform.
-PUBLISHER_CLAIMS = (
-    "repository", "workflow_ref", "environment", "ref",  # GitHub, Forgejo
-    "project_path", "ci_config_ref_uri",  # GitLab
-    "email",  # Google
-    "organization_slug", "pipeline_slug",  # Buildkite
-)  # fmt: skip
+def publisher_claims() -> tuple[str, ...]:
+    """The claims a registry or trust policy matches tokens on, every platform's (the registry's
+    `matched`), in detection order, each once."""
+    from ..providers import SPECS
+
+    return tuple(dict.fromkeys(name for spec in SPECS for name in spec.matched))
 
 
-def who(token: str, fields: Sequence[str] = PUBLISHER_CLAIMS) -> str:
-    """`iss`, `sub` and those of `fields` the token has, for an error message."""
+def who(token: str, fields: Sequence[str] | None = None) -> str:
+    """`iss`, `sub` and those of `fields` (default: `publisher_claims()`) the token has, for an
+    error message."""
     from .._errors import IdentityError
     from .._jwt import unverified_claims
 
@@ -77,7 +77,9 @@ def who(token: str, fields: Sequence[str] = PUBLISHER_CLAIMS) -> str:
     except IdentityError:
         return "(the token's claims cannot be read)"
     shown = [
-        f"{name}={claims[name]!r}" for name in fields if isinstance(claims.get(name), (str, list))
+        f"{name}={claims[name]!r}"
+        for name in (publisher_claims() if fields is None else fields)
+        if isinstance(claims.get(name), (str, list))
     ]
     shown.insert(0, f"iss={claims.get('iss')!r}, sub={claims.get('sub')!r}")
     return ", ".join(shown)

@@ -3,7 +3,7 @@ token, for a Vault client token."""
 
 from __future__ import annotations
 
-from ._common import PUBLISHER_CLAIMS, ExchangeError, identity, received, who
+from ._common import ExchangeError, identity, publisher_claims, received, who
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
@@ -13,8 +13,6 @@ if TYPE_CHECKING:
 #: The audience asked for unless `audience=` says otherwise: the role's `bound_audiences` must
 #: hold it.
 DEFAULT_AUDIENCE = "vault"
-#: What a role's `bound_claims` usually name.
-BOUND_CLAIMS = ("aud", *PUBLISHER_CLAIMS)
 
 
 def vault_token(
@@ -67,7 +65,7 @@ def _login(
         else:
             advice = (
                 f"check the role's bound_audiences (this token is for {audience!r}) and "
-                f"bound_claims; the token's claims: {who(token, BOUND_CLAIMS)}"
+                f"bound_claims; the token's claims: {who(token, ('aud', *publisher_claims()))}"
             )
         raise ExchangeError(
             f"Vault refused the login as role {role!r} at auth/{mount} ({described}): {advice}"

@@ -128,12 +128,22 @@ class Provider(abc.ABC):
     #: `--explain` may run it to say whether the token there fits the audience.
     offline: bool = False
 
+    #: This provider's entry in the registry, handed in by `Spec.load()`.
+    _spec: Spec | None = None
+
     @property
     def spec(self) -> Spec:
         """This provider's entry in the registry."""
-        from . import spec
+        if self._spec is None:
+            # Made directly (a test's stubbed client), not through the registry.
+            from . import spec
 
-        return spec(self.name)
+            self._spec = spec(self.name)
+        return self._spec
+
+    @spec.setter
+    def spec(self, value: Spec) -> None:
+        self._spec = value
 
     @property
     def title(self) -> str:

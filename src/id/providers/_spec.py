@@ -1,8 +1,12 @@
-"""What the registry knows of a provider without importing it: its name, title, kind, whether it
-is opt-in, where its code is, and its presence as data (variables and files).
+"""What the registry knows of a platform without importing its provider: its name, title, kind,
+whether it is opt-in, where its code and its emulator are, its presence as data (variables and
+files), and the facts about its tokens: who issues them, the claim that marks one, the claims
+worth showing and those a registry matches on, the variables that hold them.
 
-Detection, `--list-providers`, `--explain` and the test kit's environment isolation all read
-this one description, so "am I here?" costs no import and cannot drift between them.
+Every table about platforms derives from these specs: detection, `--list-providers` and
+`--explain`, the token's `platform`, the public issuers `--verify` trusts, the claims an
+exchange's error names, the test kit's emulators and its environment isolation. Adding a
+platform adds one spec; nothing else lists platforms.
 """
 
 from __future__ import annotations
@@ -52,16 +56,23 @@ class Spec:
         "_signals",
         "all_of",
         "any_of",
+        "emulator",
         "extra",
         "files",
+        "issuers",
         "kind",
+        "marker",
+        "matched",
         "name",
         "needs_path",
         "opt_in",
         "prefixes",
+        "public_issuer",
         "requires",
+        "shown",
         "target",
         "title",
+        "token_prefixes",
     )
 
     def __init__(
@@ -80,6 +91,13 @@ class Spec:
         extra: str = "",
         requires: tuple[str, ...] = (),
         needs_path: tuple[str, str] | None = None,
+        emulator: str = "",
+        marker: str = "",
+        issuers: tuple[str, ...] = (),
+        public_issuer: str = "",
+        shown: tuple[str, ...] = (),
+        matched: tuple[str, ...] = (),
+        token_prefixes: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.title = title
@@ -98,6 +116,22 @@ class Spec:
         #: (variable, default): a path that must also exist, named by the variable or the
         #: default (Fly.io's API socket).
         self.needs_path = needs_path
+        #: "module:Class" in `id.testing`: the emulator of the platform.
+        self.emulator = emulator
+        #: A claim only this platform's tokens carry (with `issuers`, when another platform's
+        #: tokens carry it too), so that a token says where it was issued.
+        self.marker = marker
+        #: Globs of the `iss` of its tokens, where a marker alone does not tell.
+        self.issuers = issuers
+        #: Its one public issuer, whose keys `python -m id --verify` fetches without `--issuer`.
+        self.public_issuer = public_issuer
+        #: The claims worth showing of one of its tokens (`IdentityToken.platform`).
+        self.shown = shown
+        #: The claims a registry or trust policy matches its tokens on (an exchange's errors).
+        self.matched = matched
+        #: Prefixes of variables that hold its tokens or the means to ask for one (beyond the
+        #: presence variables): the test kit removes them too.
+        self.token_prefixes = token_prefixes
 
     @property
     def signals(self) -> str:
@@ -162,6 +196,18 @@ class Spec:
                 return f"{path} reads {content!r}"
         return None
 
+    def issued(self, claims: Mapping[str, object]) -> bool:
+        """Whether the token with `claims` was issued by this platform: it has the marker claim
+        and, where `issuers` are given, an `iss` that matches one."""
+        if not self.marker or self.marker not in claims:
+            return False
+        if not self.issuers:
+            return True
+        from fnmatch import fnmatchcase
+
+        issuer = claims.get("iss")
+        return isinstance(issuer, str) and any(fnmatchcase(issuer, p) for p in self.issuers)
+
     def load(self) -> Provider:
         """The provider itself: its module is imported now, once."""
         provider = _LOADED.get(self.name)
@@ -170,6 +216,7 @@ class Spec:
 
             module, _, cls = self.target.partition(":")
             provider = getattr(importlib.import_module(f"id.providers.{module}"), cls)()
+            provider.spec = self
             _LOADED[self.name] = provider
         return provider
 

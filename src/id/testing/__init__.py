@@ -15,6 +15,7 @@ Needs the `testing` extra: `pip install 'id[testing]'`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ._emulator import Emulator
@@ -57,51 +58,35 @@ from .vault import Vault
 from .vercel import Vercel
 
 
-class _SpiffeWorkloadApi:
-    """`id.testing.spiffe.SpiffeWorkloadApi`, imported when made: it needs grpc (the spiffe
-    extra), which the other emulators do not."""
+class _Emulators(Mapping[str, Any]):
+    """Every emulator, by the name of the provider it emulates, as the registry's specs name
+    them (`emulator="module:Class"`): read from the specs when asked, so a platform added there
+    is here too, and an emulator's module (the spiffe one needs grpc) is imported when its
+    emulator is asked for. `tests/test_registry.py` checks that every provider has one."""
 
-    platform = "spiffe"
+    def __getitem__(self, name: str) -> Any:
+        import importlib
 
-    def __new__(cls, **options: Any) -> Any:
-        from .spiffe import SpiffeWorkloadApi
+        from ..providers import SPECS
 
-        return SpiffeWorkloadApi(**options)
+        for spec in SPECS:
+            if spec.name == name and spec.emulator:
+                module, _, cls = spec.emulator.partition(":")
+                return getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        from ..providers import SPECS
+
+        return iter([spec.name for spec in SPECS if spec.emulator])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
-#: Every emulator, by the name of the provider it emulates (`tests/test_registry.py` checks that
-#: every provider has one). Each takes `claims`, `faults`, `lifetime` and `tls`.
-EMULATORS: dict[str, type[Any]] = {
-    "forgejo": ForgejoActions,
-    "github": GitHubActions,
-    "gitlab": GitLabCI,
-    "buildkite": Buildkite,
-    "circleci": CircleCI,
-    "gcp": GoogleCloud,
-    "azure-pipelines": AzurePipelines,
-    "codefresh": Codefresh,
-    "bitrise": Bitrise,
-    "azure-identity": AzureManagedIdentity,
-    "gcloud": Gcloud,
-    "token": ExplicitToken,
-    "bitbucket": BitbucketPipelines,
-    "semaphore": Semaphore,
-    "spacelift": Spacelift,
-    "terraform": HCPTerraform,
-    "env0": Env0,
-    "vercel": Vercel,
-    "gitpod": Gitpod,
-    "modal": Modal,
-    "nomad": Nomad,
-    "fly": FlyMachines,
-    "kubernetes": Kubernetes,
-    "aks": AzureWorkloadIdentity,
-    "eks": AwsWebIdentity,
-    "aws": AwsSts,
-    "google-adc": GoogleAdc,
-    "vault": Vault,
-    "spiffe": _SpiffeWorkloadApi,
-}
+#: Every emulator, by the name of the provider it emulates. Each takes `claims`, `faults`,
+#: `lifetime` and `tls`.
+EMULATORS: Mapping[str, Any] = _Emulators()
 
 __all__ = [
     "EMULATORS",

@@ -121,17 +121,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns COMMAND's exit status."""
-    parser = _parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    # Everything after the first `--` is the command, options included.
-    split = argv.index("--") if "--" in argv else len(argv)
-    args = parser.parse_args(argv[:split])
-    command = argv[split + 1 :]
-    if not command:
-        parser.error("give the command to run after --")
-    platform = args.job if args.platform in SERVICES else args.platform
+def _options(
+    args: argparse.Namespace, parser: argparse.ArgumentParser, platform: str, emulator: Any
+) -> dict[str, Any]:
+    """The emulator's options, from the command line."""
     options: dict[str, Any] = {"claims": dict(args.claim)}
     if args.lifetime is not None:
         options["lifetime"] = args.lifetime
@@ -141,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if platform == "gitlab":
         options["audiences"] = args.audience or ["pypi", "sigstore"]
-    elif issubclass(EMULATORS[platform], FixedAudienceJob):
+    elif issubclass(emulator, FixedAudienceJob):
         options["audiences"] = args.audience
     elif args.audience:
         parser.error(
@@ -153,9 +146,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--no-permission applies to github only")
         options["id_token_permission"] = False
 
+    return options
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns COMMAND's exit status."""
+    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Everything after the first `--` is the command, options included.
+    split = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:split])
+    command = argv[split + 1 :]
+    if not command:
+        parser.error("give the command to run after --")
+    platform = args.job if args.platform in SERVICES else args.platform
+    try:
+        emulator = EMULATORS[platform]
+    except ImportError as exc:
+        print(f"id.testing: {platform} needs a library that is missing ({exc.name}): "
+              f"{_EXTRAS.get(platform, 'see the docs')}", file=sys.stderr)  # fmt: skip
+        return 5
+    options = _options(args, parser, platform, emulator)
     with contextlib.ExitStack() as stack:
         try:
-            job = stack.enter_context(EMULATORS[platform](**options))
+            job = stack.enter_context(emulator(**options))
         except ImportError as exc:
             print(f"id.testing: {platform} needs a library that is missing ({exc.name}): "
                   f"{_EXTRAS.get(platform, 'see the docs')}", file=sys.stderr)  # fmt: skip

@@ -117,16 +117,20 @@ class Emulator:
         """PATH with `folder` first."""
         return folder + os.pathsep + os.environ.get("PATH", os.defpath)
 
+    #: Where the platform's issuer sits on its server: its tokens' `iss` is the server's URL and
+    #: this path (Forgejo's `/api/actions`), with discovery and the JWKS below it.
+    issuer_path = ""
+
     def __enter__(self) -> Emulator:
-        routes = {**self.routes(), **self.issuer.routes()}
+        issuer_routes = {self.issuer_path + p: h for p, h in self.issuer.routes().items()}
         self.server = LoopbackServer(
-            routes,
+            {**self.routes(), **issuer_routes},
             prefix_routes=self.prefix_routes(),
             faults=self.faults,
-            reliable_paths=frozenset({DISCOVERY_PATH, JWKS_PATH}),
+            reliable_paths=frozenset(self.issuer_path + p for p in (DISCOVERY_PATH, JWKS_PATH)),
             tls=self.tls,
         ).start()
-        self.issuer.url = self.server.url
+        self.issuer.url = self.server.url + self.issuer_path
         self.environ = self.job_environ()
         return self
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-# Variables that hold a platform's token or the means to ask for one, beyond the presence data.
+# Variables that hold a token by the convention of PyPI's `id` (GitLab's `<AUD>_ID_TOKEN`).
 _TOKEN_SUFFIXES = ("_ID_TOKEN",)
-_TOKEN_PREFIXES = ("ACTIONS_ID_TOKEN_", "CIRCLE_OIDC_", "CF_OIDC_", "SYSTEM_OIDC", "BITRISE_")
 
 
 def platform_variables(environ: Mapping[str, str]) -> list[str]:
@@ -20,12 +19,13 @@ def platform_variables(environ: Mapping[str, str]) -> list[str]:
     """
     from ..providers import SPECS
 
+    prefixes = tuple(prefix for spec in SPECS for prefix in spec.token_prefixes)
     return [
         name
         for name in environ
         if any(spec.names_variable(name) for spec in SPECS)
         or name.endswith(_TOKEN_SUFFIXES)
-        or name.startswith(_TOKEN_PREFIXES)
+        or name.startswith(prefixes)
     ]
 
 

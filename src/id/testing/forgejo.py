@@ -19,6 +19,7 @@ class ForgejoActions(GitHubActions):
     leaves out the request variables."""
 
     platform = "forgejo"
+    issuer_path = "/api/actions"
 
     def __init__(self, *, enable_openid_connect: bool = True, **options: Any) -> None:
         super().__init__(id_token_permission=enable_openid_connect, **options)

@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import IO
 
+    from typing_extensions import Unpack
+
     from .._token import IdentityToken
-    from .issuer import Flow
+    from .issuer import Flow, SignInOptions
 
 __all__ = ["WELL_KNOWN_ISSUERS", "Issuer", "interactive_credential", "sign_in"]
 
@@ -73,27 +75,10 @@ def sign_in(
 
 
 def interactive_credential(
-    issuer: str | Issuer = "sigstore",
-    *,
-    client_id: str | None = None,
-    client_secret: str = "",
-    flow: Flow = "browser",
-    timeout: float = DEFAULT_TIMEOUT,
-    port: int = 0,
-    open_browser: Callable[[str], object] | None = None,
-    output: IO[str] | None = None,
+    issuer: str | Issuer = "sigstore", **options: Unpack[SignInOptions]
 ) -> IdentityToken:
     """Sign a person in with `issuer` (a URL, a name from `WELL_KNOWN_ISSUERS`, or an `Issuer`)
     and return their ID token; the options are `sign_in`'s."""
     if not isinstance(issuer, Issuer):
         issuer = Issuer.named(issuer) if issuer in WELL_KNOWN_ISSUERS else Issuer(issuer)
-    return sign_in(
-        issuer,
-        client_id=client_id,
-        client_secret=client_secret,
-        flow=flow,
-        timeout=timeout,
-        port=port,
-        open_browser=open_browser,
-        output=output,
-    )
+    return sign_in(issuer, **options)

@@ -13,9 +13,30 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from typing import IO, Literal
 
+    from typing_extensions import TypedDict, Unpack
+
     from .._token import IdentityToken
 
     Flow = Literal["browser", "oob", "device"]
+
+    class FlowOptions(TypedDict, total=False):
+        """How a flow runs: options of `id.signin.sign_in`, written once (the other entry
+        points take them as keywords)."""
+
+        timeout: float
+        port: int
+        open_browser: Callable[[str], object] | None
+        prompt: Callable[[str], str] | None
+        output: IO[str] | None
+        sleep: Callable[[float], None] | None
+
+    class SignInOptions(FlowOptions, total=False):
+        """Every option of `id.signin.sign_in`: the client and the flow too."""
+
+        client_id: str | None
+        client_secret: str
+        flow: Flow
+
 
 DEFAULT_TIMEOUT = 300.0
 
@@ -90,27 +111,11 @@ class Issuer:
         client_id: str | None = None,
         client_secret: str = "",
         flow: Flow = "browser",
-        *,
-        timeout: float = DEFAULT_TIMEOUT,
-        port: int = 0,
-        open_browser: Callable[[str], object] | None = None,
-        prompt: Callable[[str], str] | None = None,
-        output: IO[str] | None = None,
-        sleep: Callable[[float], None] | None = None,
+        **options: Unpack[FlowOptions],
     ) -> IdentityToken:
         """Sign a person in with this issuer and return their ID token: `id.signin.sign_in`,
-        whose options these are."""
+        whose options these are (the first three may be given by position, as sigstore-python
+        does)."""
         from . import sign_in
 
-        return sign_in(
-            self,
-            client_id=client_id,
-            client_secret=client_secret,
-            flow=flow,
-            timeout=timeout,
-            port=port,
-            open_browser=open_browser,
-            prompt=prompt,
-            output=output,
-            sleep=sleep,
-        )
+        return sign_in(self, client_id=client_id, client_secret=client_secret, flow=flow, **options)

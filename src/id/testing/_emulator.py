@@ -25,6 +25,8 @@ def write_standin(path: Path, source: str) -> Path:
     text = (_STANDINS / source).read_text(encoding="utf-8").split("\n", 1)[1]
     path.write_text(f"#!{sys.executable}\n{text}", encoding="utf-8")
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    # What the stand-ins share, beside them (a script's folder is on its import path).
+    shutil.copyfile(_STANDINS / "_post.py", path.parent / "_post.py")
     return path
 
 

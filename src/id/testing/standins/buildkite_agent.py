@@ -5,11 +5,12 @@ token as the real agent does (POST $BUILDKITE_AGENT_ENDPOINT/jobs/$BUILDKITE_JOB
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-import urllib.error
-import urllib.request
+
+# The stand-in runs as a script, with `_post.py` beside it (`write_standin` copies it): importing
+# it through `id.testing` would cost every call the emulators' imports.
+from _post import Failed, post_for_token  # type: ignore[import-not-found]
 
 
 def main(argv: list[str]) -> int:
@@ -38,26 +39,17 @@ def main(argv: list[str]) -> int:
         body["lifetime"] = args.lifetime
     if args.claim:
         body["claims"] = args.claim.split(",")
-    request = urllib.request.Request(  # noqa: S310 - the emulator's loopback URL
-        f"{endpoint}/jobs/{job_id}/oidc/tokens",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Authorization": f"Token {access_token}", "Content-Type": "application/json"},
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(request, timeout=120) as response:
-            answer = json.load(response)
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace")
-        print(
-            f"fatal: failed to get OIDC token: POST {exc.url}: {exc.code} {detail}", file=sys.stderr
+        token = post_for_token(
+            f"{endpoint}/jobs/{job_id}/oidc/tokens",
+            body,
+            headers={"Authorization": f"Token {access_token}"},
         )
+    except Failed as exc:
+        where = f"POST {endpoint}/jobs/{job_id}/oidc/tokens: "
+        print(f"fatal: failed to get OIDC token: {where}{exc}", file=sys.stderr)
         return 1
-    except (OSError, ValueError) as exc:
-        print(f"fatal: failed to get OIDC token: {exc}", file=sys.stderr)
-        return 1
-    print(answer["token"])
+    print(token)
     return 0
 
 

@@ -8,8 +8,10 @@ import argparse
 import json
 import os
 import sys
-import urllib.error
-import urllib.request
+
+# The stand-in runs as a script, with `_post.py` beside it (`write_standin` copies it): importing
+# it through `id.testing` would cost every call the emulators' imports.
+from _post import Failed, post_for_token  # type: ignore[import-not-found]
 
 
 def main(argv: list[str]) -> int:
@@ -32,24 +34,12 @@ def main(argv: list[str]) -> int:
     if not url:
         print("Error: this command can only be run inside a CircleCI job", file=sys.stderr)
         return 1
-    request = urllib.request.Request(  # noqa: S310 - the emulator's loopback URL
-        url,
-        data=json.dumps({"claims": claims, "root_issuer": args.root_issuer}).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(request, timeout=120) as response:
-            answer = json.load(response)
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace")
-        print(f"Error: failed to get OIDC token: {exc.code} {detail}", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as exc:
+        token = post_for_token(url, {"claims": claims, "root_issuer": args.root_issuer})
+    except Failed as exc:
         print(f"Error: failed to get OIDC token: {exc}", file=sys.stderr)
         return 1
-    print(answer["token"])
+    print(token)
     return 0
 
 

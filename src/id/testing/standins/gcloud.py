@@ -5,11 +5,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-import urllib.error
-import urllib.request
+
+# The stand-in runs as a script, with `_post.py` beside it (`write_standin` copies it): importing
+# it through `id.testing` would cost every call the emulators' imports.
+from _post import Failed, post_for_token  # type: ignore[import-not-found]
 
 
 def main(argv: list[str]) -> int:
@@ -24,20 +25,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     url = os.environ.get("ID_TESTING_GCLOUD_URL", "")
     body = {"audiences": args.audiences, "impersonate": args.impersonate_service_account}
-    request = urllib.request.Request(  # noqa: S310 - the emulator's loopback URL
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(request, timeout=60) as response:
-            print(json.load(response)["token"])
-    except urllib.error.HTTPError as exc:
-        print(f"ERROR: (gcloud.auth.print-identity-token) {exc.read().decode()}", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as exc:
+        print(post_for_token(url, body, timeout=60))
+    except Failed as exc:
         print(f"ERROR: (gcloud.auth.print-identity-token) {exc}", file=sys.stderr)
         return 1
     return 0

@@ -5,11 +5,12 @@ emulator named by ID_TESTING_GITPOD_URL for a token, as `gp` asks the workspace 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-import urllib.error
-import urllib.request
+
+# The stand-in runs as a script, with `_post.py` beside it (`write_standin` copies it): importing
+# it through `id.testing` would cost every call the emulators' imports.
+from _post import Failed, post_for_token  # type: ignore[import-not-found]
 
 
 def main(argv: list[str]) -> int:
@@ -17,31 +18,20 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="gp")
     commands = parser.add_subparsers(dest="command", required=True)
     idp = commands.add_parser("idp").add_subparsers(dest="idp_command", required=True)
-    token = idp.add_parser("token")
-    token.add_argument("--audience", action="append", required=True)
-    token.add_argument("--decode", action="store_true")
+    token_command = idp.add_parser("token")
+    token_command.add_argument("--audience", action="append", required=True)
+    token_command.add_argument("--decode", action="store_true")
     args = parser.parse_args(argv)
     url = os.environ.get("ID_TESTING_GITPOD_URL", "")
     if not url:
         print("gp: not running in a Gitpod workspace", file=sys.stderr)
         return 1
-    request = urllib.request.Request(  # noqa: S310 - the emulator's loopback URL
-        url,
-        data=json.dumps({"audience": args.audience}).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(request, timeout=5) as response:
-            answer = json.load(response)
-    except urllib.error.HTTPError as exc:
-        print(f"gp: failed to get an ID token: {exc.code}", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as exc:
+        token = post_for_token(url, {"audience": args.audience}, timeout=5)
+    except Failed as exc:
         print(f"gp: failed to get an ID token: {exc}", file=sys.stderr)
         return 1
-    print(answer["token"])
+    print(token)
     return 0
 
 

@@ -1,0 +1,34 @@
+"""What every stand-in CLI does to get its token: POST JSON to the emulator and read the token
+from the JSON answer. Stand-ins run with the interpreter `id` is installed in, so they import
+this; each words its failure as its real CLI does."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+
+class Failed(Exception):  # noqa: N818 - what happened
+    """The token could not be had: the message is the status and answer, or the error."""
+
+
+def post_for_token(
+    url: str, body: object, *, headers: dict[str, str] | None = None, timeout: float = 120
+) -> str:
+    """POST `body` as JSON to `url` (no proxy: the emulator is on loopback) and return the
+    answer's `token`; `Failed` otherwise."""
+    request = urllib.request.Request(  # noqa: S310 - the emulator's loopback URL
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return str(json.load(response)["token"])
+    except urllib.error.HTTPError as exc:
+        raise Failed(f"{exc.code} {exc.read().decode('utf-8', 'replace')}") from None
+    except (OSError, ValueError, KeyError) as exc:
+        raise Failed(str(exc)) from None

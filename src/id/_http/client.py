@@ -4,22 +4,20 @@ what the transport's failures mean."""
 from __future__ import annotations
 
 import http.client
-import socket
-import ssl
 import time
 from collections.abc import Mapping
 
 from .. import _log
 from .._deadline import Deadline
-from .._redact import summarize
 from .._values import is_ascii_number
 from .errors import (
-    HttpError,
     HttpPolicyError,
     HttpTimeoutError,
-    HttpTlsError,
     HttpUnreachableError,
     SentOnceError,
+    describe_exception,
+    error_class,
+    transient,
 )
 from .models import Request, Response, display
 from .policy import Target, check, next_hop
@@ -93,8 +91,8 @@ class HttpClient:
                         "the credential it carries can be used only once, and the server may "
                         "have used it. Run the command again for a new one"
                     ) from None
-                if not _transient(exc):
-                    raise _error_class(exc)(f"{where}: {failure}") from None
+                if not transient(exc):
+                    raise error_class(exc)(f"{where}: {failure}") from None
             else:
                 if response.status not in _RETRY_STATUSES or request.single_use:
                     return response
@@ -132,44 +130,6 @@ def request_once(request: Request, environ: Mapping[str, str]) -> Response:
     `ID_TIMEOUT`)."""
     with HttpClient(Deadline.from_environ(environ), environ) as client:
         return client.send(request)
-
-
-def _transient(exc: BaseException) -> bool:
-    """Whether another attempt may succeed: not for a TLS failure (a refused certificate, a
-    server that does not speak TLS) or a name that does not resolve, which the next attempt
-    would meet again."""
-    return not isinstance(exc, (ssl.SSLError, socket.gaierror))
-
-
-def _error_class(exc: BaseException) -> type[HttpError]:
-    if isinstance(exc, ssl.SSLError):
-        return HttpTlsError
-    if isinstance(exc, socket.timeout):
-        return HttpTimeoutError
-    return HttpUnreachableError
-
-
-def describe_exception(exc: BaseException) -> str:  # noqa: PLR0911 - one answer per kind
-    if isinstance(exc, HttpError):
-        return str(exc)
-    if isinstance(exc, socket.timeout):
-        return f"timed out ({exc})" if str(exc) and str(exc) != "timed out" else "timed out"
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return (
-            f"the server's TLS certificate was refused ({exc}): trust its CA with "
-            "SSL_CERT_FILE if it is a private one"
-        )
-    if isinstance(exc, ssl.SSLError):
-        if "WRONG_VERSION_NUMBER" in str(exc) or "record layer failure" in str(exc):
-            return (
-                f"TLS error: {exc}; the server answers plain HTTP, not TLS (an http:// URL "
-                "is used only on loopback)"
-            )
-        return f"TLS error: {exc}"
-    if isinstance(exc, socket.gaierror):
-        return f"the name does not resolve ({exc.strerror or exc}): check the URL and the DNS"
-    text = summarize(str(exc))
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -1,8 +1,14 @@
-"""The HTTP client's errors: what callers catch by the kind of failure they mean."""
+"""The HTTP client's errors, what callers catch by the kind of failure they mean, and what
+the transport's failures (socket, TLS, name resolution) mean: which kind, whether another
+attempt may succeed, and how to say it."""
 
 from __future__ import annotations
 
+import socket
+import ssl
+
 from .._errors import IdentityError
+from .._redact import summarize
 
 
 class HttpError(IdentityError):
@@ -38,3 +44,41 @@ class HttpAnswerError(HttpError):
 class SentOnceError(HttpError):
     """A single-use request may have reached the server, and its answer was lost: it is not
     sent again."""
+
+
+def transient(exc: BaseException) -> bool:
+    """Whether another attempt may succeed: not for a TLS failure (a refused certificate, a
+    server that does not speak TLS) or a name that does not resolve, which the next attempt
+    would meet again."""
+    return not isinstance(exc, (ssl.SSLError, socket.gaierror))
+
+
+def error_class(exc: BaseException) -> type[HttpError]:
+    if isinstance(exc, ssl.SSLError):
+        return HttpTlsError
+    if isinstance(exc, socket.timeout):
+        return HttpTimeoutError
+    return HttpUnreachableError
+
+
+def describe_exception(exc: BaseException) -> str:  # noqa: PLR0911 - one answer per kind
+    if isinstance(exc, HttpError):
+        return str(exc)
+    if isinstance(exc, socket.timeout):
+        return f"timed out ({exc})" if str(exc) and str(exc) != "timed out" else "timed out"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (
+            f"the server's TLS certificate was refused ({exc}): trust its CA with "
+            "SSL_CERT_FILE if it is a private one"
+        )
+    if isinstance(exc, ssl.SSLError):
+        if "WRONG_VERSION_NUMBER" in str(exc) or "record layer failure" in str(exc):
+            return (
+                f"TLS error: {exc}; the server answers plain HTTP, not TLS (an http:// URL "
+                "is used only on loopback)"
+            )
+        return f"TLS error: {exc}"
+    if isinstance(exc, socket.gaierror):
+        return f"the name does not resolve ({exc.strerror or exc}): check the URL and the DNS"
+    text = summarize(str(exc))
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

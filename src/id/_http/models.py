@@ -80,18 +80,14 @@ class Request:
 
     def to(self, url: str, *, method: str | None = None, keep_body: bool = True) -> Request:
         """The same request sent to `url` (the next hop of a redirect)."""
-        return Request(
-            method or self.method,
-            url,
-            headers=self.headers,
-            body=self.body if keep_body else None,
-            secrets=self.secrets,
-            tls_required=self.tls_required,
-            max_bytes=self.max_bytes,
-            seconds=self.seconds,
-            unix_socket=self.unix_socket,
-            single_use=self.single_use,
-        )
+        import copy
+
+        hop = copy.copy(self)  # its secrets' forms, registered already, come along
+        hop.url = url
+        hop.method = method or self.method
+        if not keep_body:
+            hop.body = None
+        return hop
 
     def redact(self, text: str) -> str:
         """`text` with this request's secrets (in every form) and anything token-like removed."""

@@ -16,9 +16,22 @@ from ._emulator import Emulator
 
 
 class FixedAudienceJob(Emulator):
-    """A job whose configuration declares `audiences` (the platform's default when empty)."""
+    """A job whose configuration declares `audiences` (the platform's default when empty).
+
+    A platform's facts are given with its class, `class Env0(_VariableJob, platform="env0",
+    variable="ENV0_OIDC_TOKEN", default_audience=...)`: the platform's name, the variable or
+    file variable the token goes to, the default audience and the presence variables."""
 
     default_audience = "pypi"
+    presence: ClassVar[Mapping[str, str]] = {}
+    variable = ""
+
+    def __init_subclass__(cls, **facts: Any) -> None:
+        super().__init_subclass__()
+        for name, value in facts.items():
+            if name not in ("platform", "variable", "default_audience", "presence"):
+                raise TypeError(f"{cls.__name__}: unknown platform fact {name!r}")
+            setattr(cls, name, value)
 
     def __init__(
         self,
@@ -40,45 +53,46 @@ class FixedAudienceJob(Emulator):
 
 
 class _VariableJob(FixedAudienceJob):
-    presence: ClassVar[Mapping[str, str]] = {}
-    variable = ""
-
     def job_environ(self) -> dict[str, str]:
         """The platform's variables and the token."""
         return {**self.presence, self.variable: self.token()}
 
 
-class BitbucketPipelines(_VariableJob):
+class BitbucketPipelines(
+    _VariableJob,
+    platform="bitbucket",
+    presence={"BITBUCKET_BUILD_NUMBER": "42", "CI": "true"},
+    variable="BITBUCKET_STEP_OIDC_TOKEN",
+):
     """A step with `oidc: true` and `oidc: audiences:` listing `audiences`."""
 
-    platform = "bitbucket"
-    presence: ClassVar[Mapping[str, str]] = {"BITBUCKET_BUILD_NUMBER": "42", "CI": "true"}
-    variable = "BITBUCKET_STEP_OIDC_TOKEN"
 
-
-class Semaphore(_VariableJob):
+class Semaphore(
+    _VariableJob,
+    platform="semaphore",
+    default_audience="https://example.semaphoreci.com",
+    presence={"SEMAPHORE": "true", "CI": "true"},
+    variable="SEMAPHORE_OIDC_TOKEN",
+):
     """A Semaphore job of an organisation with OIDC tokens enabled."""
 
-    platform = "semaphore"
-    default_audience = "https://example.semaphoreci.com"
-    presence: ClassVar[Mapping[str, str]] = {"SEMAPHORE": "true", "CI": "true"}
-    variable = "SEMAPHORE_OIDC_TOKEN"
 
-
-class Spacelift(_VariableJob):
+class Spacelift(
+    _VariableJob,
+    platform="spacelift",
+    default_audience="example.app.spacelift.io",
+    variable="SPACELIFT_OIDC_TOKEN",
+):
     """A Spacelift run."""
 
-    platform = "spacelift"
-    default_audience = "example.app.spacelift.io"
-    variable = "SPACELIFT_OIDC_TOKEN"
 
-
-class Env0(_VariableJob):
+class Env0(
+    _VariableJob,
+    platform="env0",
+    default_audience="https://prod.env0.com",
+    variable="ENV0_OIDC_TOKEN",
+):
     """An env0 deployment with OIDC enabled."""
-
-    platform = "env0"
-    default_audience = "https://prod.env0.com"
-    variable = "ENV0_OIDC_TOKEN"
 
 
 class HCPTerraform(FixedAudienceJob):
@@ -100,9 +114,6 @@ class HCPTerraform(FixedAudienceJob):
 
 
 class _FileJob(FixedAudienceJob):
-    variable = ""
-    presence: ClassVar[Mapping[str, str]] = {}
-
     def job_environ(self) -> dict[str, str]:
         """The token file (see `rotate`) and the variable naming it."""
         if self._tempdir is None:
@@ -118,41 +129,46 @@ class _FileJob(FixedAudienceJob):
         return token
 
 
-class Kubernetes(_FileJob):
+class Kubernetes(
+    _FileJob,
+    platform="kubernetes",
+    presence={"KUBERNETES_SERVICE_HOST": "10.96.0.1"},
+    variable="ID_KUBERNETES_TOKEN_FILE",
+):
     """A pod with a projected service-account token for `audiences`."""
 
-    platform = "kubernetes"
-    presence: ClassVar[Mapping[str, str]] = {"KUBERNETES_SERVICE_HOST": "10.96.0.1"}
-    variable = "ID_KUBERNETES_TOKEN_FILE"
 
-
-class AzureWorkloadIdentity(_FileJob):
+class AzureWorkloadIdentity(
+    _FileJob,
+    platform="aks",
+    default_audience="api://AzureADTokenExchange",
+    variable="AZURE_FEDERATED_TOKEN_FILE",
+):
     """An AKS pod with workload identity."""
 
-    platform = "aks"
-    default_audience = "api://AzureADTokenExchange"
-    variable = "AZURE_FEDERATED_TOKEN_FILE"
 
-
-class AwsWebIdentity(_FileJob):
+class AwsWebIdentity(
+    _FileJob,
+    platform="eks",
+    default_audience="sts.amazonaws.com",
+    variable="AWS_WEB_IDENTITY_TOKEN_FILE",
+):
     """An EKS pod with IAM roles for service accounts."""
 
-    platform = "eks"
-    default_audience = "sts.amazonaws.com"
-    variable = "AWS_WEB_IDENTITY_TOKEN_FILE"
 
-
-class ExplicitToken(_VariableJob):
+class ExplicitToken(
+    _VariableJob,
+    platform="token",
+    variable="ID_OIDC_TOKEN",
+):
     """A user handing in a token with `ID_OIDC_TOKEN`."""
 
-    platform = "token"
-    variable = "ID_OIDC_TOKEN"
 
-
-class Modal(_VariableJob):
+class Modal(
+    _VariableJob,
+    platform="modal",
+    default_audience="oidc.modal.com",
+    variable="MODAL_IDENTITY_TOKEN",
+):
     """A Modal Function container: `MODAL_IDENTITY_TOKEN`, for `oidc.modal.com` (the token
     lives as long as Modal's, 48 h; `lifetime=` shortens it to test an expired container)."""
-
-    platform = "modal"
-    default_audience = "oidc.modal.com"
-    variable = "MODAL_IDENTITY_TOKEN"

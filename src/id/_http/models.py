@@ -140,6 +140,20 @@ class Response:
             )
         return value
 
+    def string_field(self, path: str) -> str | None:
+        """The non-empty string at `path` (dotted: `auth.client_token`) of a JSON object body;
+        None when the body is not JSON or has no such string. The one place answers' fields
+        are read."""
+        from .._errors import IdentityError
+
+        try:
+            value: Any = self.json_object()
+        except IdentityError:
+            return None
+        for name in path.split("."):
+            value = value.get(name) if isinstance(value, dict) else None
+        return value if isinstance(value, str) and value else None
+
     def describe(self) -> str:
         """A one-line, secret-free account of this response for error messages."""
         detail = self._summary()

@@ -101,12 +101,13 @@ def pypi_token(
                 single_use=True,
             )
         )
+        upload_token = minted.string_field("token")
+        if minted.status == 200 and upload_token is not None:
+            return received(upload_token)
         try:
             body = minted.json_object()
         except IdentityError:  # not JSON at all: reported by its status below
             body = {}
-        if minted.status == 200 and isinstance(body.get("token"), str):
-            return received(str(body["token"]))
         errors = body.get("errors")
         reasons = (
             "; ".join(

@@ -43,11 +43,9 @@ def _login(
     from urllib.parse import quote
 
     from .._http import Request, request_once
+    from ..providers.vault import vault_headers
 
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    namespace = environ.get("VAULT_NAMESPACE", "").strip()
-    if namespace:
-        headers["X-Vault-Namespace"] = namespace
+    headers = vault_headers(environ, {"Content-Type": "application/json"})
     response = request_once(
         Request(
             "POST",
@@ -70,8 +68,7 @@ def _login(
         raise ExchangeError(
             f"Vault refused the login as role {role!r} at auth/{mount} ({described}): {advice}"
         )
-    auth = response.json_object().get("auth")
-    client_token = auth.get("client_token") if isinstance(auth, dict) else None
-    if not isinstance(client_token, str) or not client_token:
+    client_token = response.string_field("auth.client_token")
+    if client_token is None:
         raise ExchangeError("Vault: the login answer has no auth.client_token")
     return received(client_token)

@@ -17,8 +17,9 @@ def token_field(response: Response, field: str, title: str, where: str) -> str:
     """The string `field` of a 200 JSON answer; otherwise an error quoting what came back."""
     if response.status != 200:
         raise AmbientCredentialError(f"{title}: {where} answered {response.describe()}")
-    value = response.json_object().get(field)
-    if not isinstance(value, str) or not value:
+    response.json_object()  # an answer that is not a JSON object is said as such
+    value = response.string_field(field)
+    if value is None:
         raise AmbientCredentialError(f'{title}: {where}\'s answer has no string "{field}"')
     return value
 

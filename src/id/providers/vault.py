@@ -8,6 +8,7 @@ mean a Vault identity token is wanted.
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
+from ._answers import token_field
 from ._base import Context, Provider
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
@@ -16,6 +17,16 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 ROLE_VARIABLE = "ID_VAULT_ROLE"
+
+
+def vault_headers(environ: Mapping[str, str], headers: Mapping[str, str]) -> dict[str, str]:
+    """`headers` and what every request to Vault carries: JSON, and the namespace in
+    `VAULT_NAMESPACE` (Vault Enterprise, HCP Vault), as Vault's own CLI sends it."""
+    sent = {"Accept": "application/json", **headers}
+    namespace = environ.get("VAULT_NAMESPACE", "").strip()
+    if namespace:
+        sent["X-Vault-Namespace"] = namespace
+    return sent
 
 
 class Vault(Provider):
@@ -46,10 +57,7 @@ class Vault(Provider):
                 f"name the identity-token role in {ROLE_VARIABLE} (its client id is "
                 f"the audience: one whose client id is {audience!r})"
             )
-        headers = {"X-Vault-Token": vault_token, "Accept": "application/json"}
-        namespace = context.environ.get("VAULT_NAMESPACE", "").strip()
-        if namespace:
-            headers["X-Vault-Namespace"] = namespace
+        headers = vault_headers(context.environ, {"X-Vault-Token": vault_token})
         response = context.http.send(
             Request(
                 "GET",
@@ -66,8 +74,4 @@ class Vault(Provider):
             )
         if response.status != 200:
             raise AmbientCredentialError(f"{where} answered {response.describe()}")
-        data = response.json_object().get("data")
-        token = data.get("token") if isinstance(data, dict) else None
-        if not isinstance(token, str) or not token:
-            raise AmbientCredentialError(f'{self.title}: {where}\'s answer has no "data.token"')
-        return token
+        return token_field(response, "data.token", self.title, where)

@@ -54,7 +54,8 @@ def test_missing_variable_shows_the_yaml_to_add() -> None:
             detect_credential("sigstore", environ=job_environ(job.environ))
     assert str(info.value) == (
         "GitLab CI: no ID token for audience 'sigstore': the variable SIGSTORE_ID_TOKEN is not "
-        "set (PYPI_ID_TOKEN is for 'pypi'). Declare it in .gitlab-ci.yml, in the job that needs "
+        "set (PYPI_ID_TOKEN holds a token for 'pypi', not 'sigstore'). Declare it in .gitlab-ci.yml, "
+        "in the job that needs "
         "it:\n"
         "  id_tokens:\n    SIGSTORE_ID_TOKEN:\n      aud: sigstore"
     )
@@ -95,6 +96,6 @@ def test_the_error_lists_the_other_tokens_and_their_audiences_never_the_tokens()
         with pytest.raises(AmbientCredentialError) as info:
             detect_credential("pypi", environ=environ)
     message = str(info.value)
-    assert "VAULT_ID_TOKEN is for 'https://vault.example.com'" in message
+    assert "VAULT_ID_TOKEN holds a token for 'https://vault.example.com'" in message
     assert "PYPI_ID_TOKEN:\n      aud: pypi" in message
     assert environ["VAULT_ID_TOKEN"] not in message

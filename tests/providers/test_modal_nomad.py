@@ -66,7 +66,7 @@ def test_nomad_without_an_identity_for_the_audience_skips_and_says_what_it_has()
             detect_credential("pypi", environ=environ, provider="nomad")
     message = str(info.value)
     assert "no workload identity for 'pypi'" in message
-    assert "is for 'nomadproject.io'" in message
+    assert "holds a token for 'nomadproject.io'" in message
     assert 'aud = ["pypi"]' in message
 
 

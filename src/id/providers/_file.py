@@ -79,7 +79,7 @@ class FileTokenProvider(Provider):
             held = held_audiences(token, self.title, source)
         except AmbientCredentialError as exc:
             if self.set_for_others:
-                raise Skipped(str(exc).removeprefix("")) from None
+                raise Skipped(str(exc).removeprefix(f"{self.title}: ")) from None
             raise
         if audience not in held:
             raise Skipped(

@@ -39,21 +39,16 @@ class CircleCI(Provider):
         )
 
     def _default_token(self, audience: str, environ: Mapping[str, str]) -> str:
-        from ._audience import held_audiences, other_audience
+        from ._audience import choose
 
-        seen: list[str] = []
-        for variable in DEFAULT_TOKEN_VARIABLES:
-            token = environ.get(variable, "").strip()
-            if not token:
-                continue
-            try:
-                held = held_audiences(token, self.title, variable)
-            except AmbientCredentialError as exc:
-                seen.append(str(exc).removeprefix(""))
-                continue
-            if audience in held:
-                return token
-            seen.append(other_audience(variable, held, audience))
+        candidates = [
+            (variable, environ[variable].strip())
+            for variable in DEFAULT_TOKEN_VARIABLES
+            if environ.get(variable, "").strip()
+        ]
+        token, seen = choose(candidates, audience)
+        if token is not None:
+            return token
         found = (
             "; ".join(seen)
             if seen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
+from ._audience import choose
 from ._base import Context, Provider
 
 _UNSAFE = r"[^A-Z0-9_]|^[^A-Z_]"
@@ -45,12 +46,9 @@ class GitLabCI(Provider):
         token = context.environ.get(name, "").strip()
         if token:
             return token
-        others = []
-        for variable, held in self._other_id_tokens(context, exclude=name):
-            if audience in held and not context.audience_from_server:
-                return context.environ[variable].strip()
-            shown = ", ".join(map(repr, held))
-            others.append(f"{variable} is for {shown}")
+        chosen, others = choose(self._other_id_tokens(context, exclude=name), audience)
+        if chosen is not None and not context.audience_from_server:
+            return chosen
         state = "is empty" if name in context.environ else "is not set"
         if context.audience_from_server:
             state += (
@@ -65,20 +63,13 @@ class GitLabCI(Provider):
         )
 
     @staticmethod
-    def _other_id_tokens(context: Context, exclude: str) -> list[tuple[str, list[str]]]:
-        """(variable, audiences) of every other `*_ID_TOKEN` variable that holds a JWT."""
-        from .._errors import MalformedTokenError
-        from .._jwt import audiences, unverified_claims
-
+    def _other_id_tokens(context: Context, exclude: str) -> list[tuple[str, str]]:
+        """(variable, token) of every other `*_ID_TOKEN` variable with a value, each registered
+        as a secret."""
         found = []
         for variable in sorted(context.environ):
-            if not variable.endswith("_ID_TOKEN") or variable == exclude:
-                continue
             value = context.environ[variable].strip()
-            try:
-                held = audiences(unverified_claims(value))
-            except MalformedTokenError:
-                continue
-            context.secrets.append(value)
-            found.append((variable, held))
+            if variable.endswith("_ID_TOKEN") and variable != exclude and value:
+                context.secrets.append(value)
+                found.append((variable, value))
         return found

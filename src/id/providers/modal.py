@@ -28,6 +28,7 @@ class Modal(Provider):
         import time
 
         from .._jwt import unverified_claims
+        from .._token import DEFAULT_LEEWAY
 
         token = context.environ.get(VARIABLE, "").strip()
         held = held_audiences(token, self.title, VARIABLE)
@@ -37,11 +38,9 @@ class Modal(Provider):
                 f"{AUDIENCE} only"
             )
         expiry = unverified_claims(token).get("exp")
-        if (
-            isinstance(expiry, (int, float))
-            and not isinstance(expiry, bool)
-            and expiry < time.time()
-        ):
+        # The same leeway for clock skew as every other validity check (IdentityToken's).
+        late = time.time() - DEFAULT_LEEWAY
+        if isinstance(expiry, (int, float)) and not isinstance(expiry, bool) and expiry < late:
             raise AmbientCredentialError(
                 f"{VARIABLE} expired {round(time.time() - expiry)} s ago: Modal sets "
                 "it when the container starts and does not renew it; start a new container (or "

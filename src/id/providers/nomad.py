@@ -11,7 +11,7 @@ shown. No identity for the audience asked for is a skip: the tokens exist for th
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
-from ._audience import held_audiences
+from ._audience import choose
 from ._base import Context, Provider, Skipped
 
 SECRETS_DIR = "NOMAD_SECRETS_DIR"
@@ -56,16 +56,11 @@ class Nomad(Provider):
 
     def fetch(self, audience: str, context: Context) -> str:
         """The token of the identity whose `aud` holds `audience`."""
-        seen = []
-        for where, token in self.identities(context):
-            try:
-                held = held_audiences(token, self.title, where)
-            except AmbientCredentialError:
-                continue  # not a JWT: NOMAD_TOKEN may be the CLI's ACL secret
-            exact = held == [audience]
-            if audience in held and (exact or not context.audience_from_server):
-                return token
-            seen.append(f"{where} is for {', '.join(map(repr, held))}")
+        token, seen = choose(
+            self.identities(context), audience, only_exact=context.audience_from_server
+        )
+        if token is not None:
+            return token
         known = "; ".join(seen) or "the task holds no workload identity token"
         raise Skipped(
             f"no workload identity for {audience!r} ({known}). Add one to the task: "

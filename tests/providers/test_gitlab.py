@@ -54,9 +54,8 @@ def test_missing_variable_shows_the_yaml_to_add() -> None:
             detect_credential("sigstore", environ=job_environ(job.environ))
     assert str(info.value) == (
         "GitLab CI: no ID token for audience 'sigstore': the variable SIGSTORE_ID_TOKEN is not "
-        "set (PYPI_ID_TOKEN holds a token for 'pypi', not 'sigstore'). Declare it in .gitlab-ci.yml, "
-        "in the job that needs "
-        "it:\n"
+        "set (PYPI_ID_TOKEN holds a token for 'pypi', not 'sigstore'). Declare it in "
+        ".gitlab-ci.yml, in the job that needs it:\n"
         "  id_tokens:\n    SIGSTORE_ID_TOKEN:\n      aud: sigstore"
     )
 

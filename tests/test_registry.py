@@ -222,3 +222,17 @@ def test_a_forgejo_token_says_forgejo() -> None:
     assert from_forgejo.name == "forgejo"
     assert from_github is not None
     assert from_github.name == "github"
+
+
+def test_every_provider_has_a_test_file_named_after_it() -> None:
+    from pathlib import Path
+
+    from id.providers import SPECS
+
+    folder = Path(__file__).resolve().parent / "providers"
+    files = {path.name for path in folder.glob("test_*.py")}
+    expected = {f"test_{spec.name.replace('-', '_')}.py" for spec in SPECS}
+    assert not expected - files, f"providers without a test file: {sorted(expected - files)}"
+    # Files about several providers are about a rule they share, and say so in their name.
+    shared = files - expected
+    assert shared <= {"test_fixed_audience.py", "test_opt_in.py"}, sorted(shared)

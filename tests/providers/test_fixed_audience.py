@@ -55,47 +55,10 @@ def test_variable_token_for_another_audience_names_the_setting(
     assert fix in message
 
 
-def test_bitbucket_step_without_oidc() -> None:
-    with pytest.raises(AmbientCredentialError, match="add `oidc: true` to the step"):
-        detect_credential("pypi", environ=job_environ({"BITBUCKET_BUILD_NUMBER": "7"}))
-
-
-def test_semaphore_without_oidc() -> None:
-    with pytest.raises(AmbientCredentialError, match="SEMAPHORE_OIDC_TOKEN is not set: enable"):
-        detect_credential("pypi", environ=job_environ({"SEMAPHORE": "true"}))
-
-
 def test_variable_holding_garbage() -> None:
     environ = job_environ({"SEMAPHORE": "true", "SEMAPHORE_OIDC_TOKEN": "garbage"})
     with pytest.raises(AmbientCredentialError, match="SEMAPHORE_OIDC_TOKEN is not a usable JWT"):
         detect_credential("pypi", environ=environ)
-
-
-def test_terraform_picks_the_pair_for_the_audience(issuer: OIDCIssuer) -> None:
-    environ = job_environ(
-        {
-            "TFC_WORKLOAD_IDENTITY_AUDIENCE": "aws.workload.identity",
-            "TFC_WORKLOAD_IDENTITY_TOKEN": token(issuer, "aws.workload.identity"),
-            "TFC_WORKLOAD_IDENTITY_AUDIENCE_PYPI": "pypi",
-            "TFC_WORKLOAD_IDENTITY_TOKEN_PYPI": token(issuer, "pypi"),
-        }
-    )
-    assert detect_credential("pypi", environ=environ) == environ["TFC_WORKLOAD_IDENTITY_TOKEN_PYPI"]
-    plain = detect_credential("aws.workload.identity", environ=environ)
-    assert plain == environ["TFC_WORKLOAD_IDENTITY_TOKEN"]
-
-
-def test_terraform_without_a_pair_for_the_audience(issuer: OIDCIssuer) -> None:
-    environ = job_environ(
-        {
-            "TFC_WORKLOAD_IDENTITY_AUDIENCE_VAULT": "vault",
-            "TFC_WORKLOAD_IDENTITY_TOKEN_VAULT": token(issuer, "vault"),
-        }
-    )
-    with pytest.raises(AmbientCredentialError) as info:
-        detect_credential("pypi", environ=environ)
-    assert "there is TFC_WORKLOAD_IDENTITY_TOKEN_VAULT for 'vault'" in str(info.value)
-    assert "TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG> = pypi" in str(info.value)
 
 
 FILE_PLATFORMS = {
@@ -177,29 +140,6 @@ def test_unusable_token_files(content: str | None, message: str, tmp_path: Path)
     )
     with pytest.raises(AmbientCredentialError, match=message):
         detect_credential("pypi", environ=environ)
-
-
-def test_kubernetes_needs_the_path_variable() -> None:
-    environ = job_environ({"KUBERNETES_SERVICE_HOST": "10.0.0.1"})
-    with pytest.raises(
-        AmbientCredentialError, match="needs KUBERNETES_SERVICE_HOST and ID_KUBERNETES_TOKEN_FILE"
-    ):
-        detect_credential("pypi", environ=environ, provider="kubernetes")
-
-
-def test_explicit_token_comes_first_and_is_checked(issuer: OIDCIssuer, tmp_path: Path) -> None:
-    given = token(issuer, "pypi")
-    environ = job_environ({"ID_OIDC_TOKEN": given, "GITHUB_ACTIONS": "true"})
-    assert detect_credential("pypi", environ=environ) == given
-    with pytest.raises(
-        AmbientCredentialError, match="ID_OIDC_TOKEN holds a token for 'pypi', not 'x'"
-    ):
-        detect_credential("x", environ=environ)
-    path = tmp_path / "t"
-    path.write_text(given)
-    assert (
-        detect_credential("pypi", environ=job_environ({"ID_OIDC_TOKEN_FILE": str(path)})) == given
-    )
 
 
 def test_asking_for_an_absent_or_unknown_provider() -> None:

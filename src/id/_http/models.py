@@ -25,12 +25,16 @@ def display(url: str) -> str:
 
 
 class Request:
-    """What to send, and what it carries: an immutable description the client checks per hop.
+    """What to send, and what it carries: a description the client checks on every hop (a
+    redirect's hop is a copy, `to()`; nothing changes a request once made).
 
     `secrets` are every credential the request holds, wherever (a header, the body, the URL):
-    they make the plain-HTTP and redirect rules apply and are redacted from every message.
-    `tls_required` (keys, discovery, sign-in) refuses plain HTTP except to loopback on every hop,
-    secrets or not. `seconds` bounds this request more tightly than the detection's deadline.
+    they are registered for redaction when the request is made, make the plain-HTTP and redirect
+    rules apply, and are redacted from every message. `tls_required` (keys, discovery, sign-in)
+    refuses plain HTTP except to loopback on every hop, secrets or not. `seconds` bounds this
+    request more tightly than the command's deadline. `single_use`: the request is never sent
+    again once it may have reached the server. `unix_socket`: connect there instead of the URL's
+    host (Fly.io's API).
     """
 
     __slots__ = (

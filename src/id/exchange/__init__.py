@@ -3,10 +3,13 @@ supports: a PyPI upload token (trusted publishing), AWS credentials (`AssumeRole
 Google Cloud's executable-sourced credential response (workload identity federation), and a Vault
 client token (JWT auth).
 
-Each exchange gets the OIDC token with `detect_credential` for the audience the service expects,
-sends it through `id`'s HTTP client (HTTPS except loopback, one deadline, the token and every
-credential received redacted from every message), and raises `ExchangeError` saying what the
-service answered and what to change. The command line is `python -m id.exchange TARGET`.
+Each exchange gets the OIDC token for the audience the service expects (one announced by the
+service itself is trusted less: never a token declared for another consumer, never another
+service's audience), sends it through `id`'s HTTP client (HTTPS except loopback), within one
+deadline for the detection and the exchange, registers every credential it receives for
+redaction, and raises `ExchangeError` saying what the service answered (filtered, capped) and
+what to change. The command line is `python -m id.exchange TARGET`, which prints credentials
+through one function that checks and, in a runner, masks them.
 """
 
 from __future__ import annotations

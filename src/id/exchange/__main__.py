@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 def _gcp(args: argparse.Namespace) -> int:
     from .._output import print_secret, write_private
     from . import executable_response, external_account_config
+    from .gcp import OUTPUT_FILE_VARIABLE
 
     if args.write_config:
         if not args.pool_provider:
@@ -79,7 +80,7 @@ def _gcp(args: argparse.Namespace) -> int:
     text = json.dumps(response)
     token = response.get("id_token")
     secrets = [("ID token", token)] if isinstance(token, str) else []
-    output = os.environ.get("GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE")
+    output = os.environ.get(OUTPUT_FILE_VARIABLE)
     if output:
         write_private(output, text, "credential response")
     # google-auth reads stdout and stderr as one: on success, nothing on stderr, so no mask line

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 VARIABLE = "GOOGLE_APPLICATION_CREDENTIALS"
 ACCOUNT_VARIABLE = "GOOGLE_SERVICE_ACCOUNT_NAME"
 GCLOUD_ADC = "~/.config/gcloud/application_default_credentials.json"
-MAX_FILE_BYTES = 64 * 1024
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 

@@ -155,3 +155,15 @@ class OIDCIssuer:
         if self.server is not None:
             self.server.stop()
             self.server = None
+
+
+def verified_claims(token: str, issuer: str, audience: str) -> dict[str, Any] | str:
+    """The token's claims if it verifies against `issuer` for `audience`; else why not."""
+    try:
+        key = jwt.PyJWKClient(f"{issuer}/.well-known/jwks").get_signing_key_from_jwt(token)
+        claims: dict[str, Any] = jwt.decode(
+            token, key, algorithms=["RS256"], audience=audience, issuer=issuer
+        )
+    except jwt.PyJWTError as exc:
+        return str(exc)
+    return claims

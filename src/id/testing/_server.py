@@ -290,3 +290,25 @@ class LoopbackServer:
             self._httpd.shutdown()
             self._httpd.server_close()
             self._httpd = None
+
+
+class Served:
+    """A loopback server for `routes()`, as a context manager."""
+
+    tls: ssl.SSLContext | None = None
+
+    def routes(self) -> dict[str, Route]:
+        raise NotImplementedError
+
+    def prefix_routes(self) -> dict[str, Route]:
+        return {}
+
+    def __enter__(self) -> Any:
+        self.server = LoopbackServer(
+            self.routes(), prefix_routes=self.prefix_routes(), tls=self.tls
+        ).start()
+        self.url = self.server.url
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.server.stop()

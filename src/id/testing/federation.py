@@ -6,55 +6,18 @@ audience and, for AWS, the role."""
 from __future__ import annotations
 
 import secrets
-import ssl
 import time
 from collections.abc import Mapping
-from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
-import jwt
-
-from ._server import LoopbackServer, Reply, Request, Route
+from ._issuer import verified_claims
+from ._server import Reply, Request, Route, Served
 
 _STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
 
 
-def _verified(token: str, issuer: str, audience: str) -> dict[str, Any] | str:
-    """The token's claims if it verifies against `issuer` for `audience`; else why not."""
-    try:
-        key = jwt.PyJWKClient(f"{issuer}/.well-known/jwks").get_signing_key_from_jwt(token)
-        claims: dict[str, Any] = jwt.decode(
-            token, key, algorithms=["RS256"], audience=audience, issuer=issuer
-        )
-    except jwt.PyJWTError as exc:
-        return str(exc)
-    return claims
-
-
-class _Served:
-    """A loopback server for `routes()`, as a context manager."""
-
-    tls: ssl.SSLContext | None = None
-
-    def routes(self) -> dict[str, Route]:
-        raise NotImplementedError
-
-    def prefix_routes(self) -> dict[str, Route]:
-        return {}
-
-    def __enter__(self) -> Any:
-        self.server = LoopbackServer(
-            self.routes(), prefix_routes=self.prefix_routes(), tls=self.tls
-        ).start()
-        self.url = self.server.url
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.server.stop()
-
-
-class AwsStsFederation(_Served):
+class AwsStsFederation(Served):
     """STS for a role (`role_arn`) that trusts `issuer` for `audience`:
     `AssumeRoleWithWebIdentity` (unsigned) issues temporary credentials, and `GetCallerIdentity`
     (signed with them, by boto3) names the assumed role."""
@@ -77,7 +40,7 @@ class AwsStsFederation(_Served):
         return _sts_error(400, "InvalidAction", f"Could not find operation {form.get('Action')}")
 
     def _assume(self, form: Mapping[str, str]) -> Reply:
-        claims = _verified(form.get("WebIdentityToken", ""), self.issuer, self.audience)
+        claims = verified_claims(form.get("WebIdentityToken", ""), self.issuer, self.audience)
         if isinstance(claims, str):
             return _sts_error(400, "InvalidIdentityToken", f"Couldn't verify the token: {claims}")
         if form.get("RoleArn") != self.role_arn:
@@ -123,7 +86,7 @@ def _sts_error(status: int, code: str, message: str) -> Reply:
     return Reply(status, body.encode(), {"Content-Type": "text/xml"})
 
 
-class GoogleStsFederation(_Served):
+class GoogleStsFederation(Served):
     """Google's STS (`POST /v1/token`) for a workload identity pool provider (`pool_provider`,
     `//iam.googleapis.com/...`) that trusts `issuer` with its default allowed audience,
     `https:` and the provider's name."""
@@ -140,7 +103,7 @@ class GoogleStsFederation(_Served):
         form = {key: values[0] for key, values in parse_qs(request.body.decode()).items()}
         if form.get("audience") != self.pool_provider:
             return Reply.json(400, {"error": "invalid_target", "error_description": "bad audience"})
-        claims = _verified(
+        claims = verified_claims(
             form.get("subject_token", ""), self.issuer, f"https:{self.pool_provider}"
         )
         if isinstance(claims, str):
@@ -156,7 +119,7 @@ class GoogleStsFederation(_Served):
         )
 
 
-class VaultJwtAuth(_Served):
+class VaultJwtAuth(Served):
     """Vault's JWT auth method at `auth/<mount>` with a role `role` bound to tokens from `issuer`
     whose `aud` holds `bound_audience`."""
 
@@ -182,7 +145,7 @@ class VaultJwtAuth(_Served):
         body = body if isinstance(body, dict) else {}
         if body.get("role") != self.role:
             return Reply.json(400, {"errors": [f"role {body.get('role')!r} could not be found"]})
-        claims = _verified(str(body.get("jwt", "")), self.issuer, self.bound_audience)
+        claims = verified_claims(str(body.get("jwt", "")), self.issuer, self.bound_audience)
         if isinstance(claims, str):
             return Reply.json(400, {"errors": [f"error validating token: {claims}"]})
         return Reply.json(

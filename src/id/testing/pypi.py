@@ -10,9 +10,8 @@ import time
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-import jwt
-
-from ._server import LoopbackServer, Reply, Request
+from ._issuer import verified_claims
+from ._server import Reply, Request, Route, Served
 
 
 class Upload(NamedTuple):
@@ -23,7 +22,7 @@ class Upload(NamedTuple):
     filename: str
 
 
-class PyPIIndex:
+class PyPIIndex(Served):
     """A package index on loopback that does trusted publishing as PyPI does: `GET
     /_/oidc/audience` announces `audience`; `POST /_/oidc/mint-token` verifies the OIDC token
     against `issuer` (signature, audience, issuer) and, when its claims hold every item of
@@ -51,13 +50,6 @@ class PyPIIndex:
         self.uploads: list[Upload] = []
         #: The verified claims of the last token the index exchanged.
         self.seen_claims: dict[str, Any] | None = None
-        self.server: LoopbackServer | None = None
-
-    @property
-    def url(self) -> str:
-        """The index's base URL; uploads go to `{url}/legacy/`."""
-        assert self.server is not None  # noqa: S101
-        return self.server.url
 
     def _audience(self, _request: Request) -> Reply:
         return Reply.json(200, {"audience": self.audience})
@@ -67,14 +59,10 @@ class PyPIIndex:
         token = body.get("token") if isinstance(body, dict) else None
         if not isinstance(token, str):
             return self._refuse("invalid-payload", "missing or invalid token")
-        try:
-            key = jwt.PyJWKClient(f"{self.issuer}/.well-known/jwks").get_signing_key_from_jwt(token)
-            claims = jwt.decode(
-                token, key, algorithms=["RS256"], audience=self.audience, issuer=self.issuer
-            )
-        except jwt.PyJWTError as exc:
+        claims = verified_claims(token, self.issuer, self.audience)
+        if isinstance(claims, str):
             return self._refuse(
-                "invalid-token", f"valid token, but no corresponding publisher ({exc})"
+                "invalid-token", f"valid token, but no corresponding publisher ({claims})"
             )
         self.seen_claims = claims
         for name, value in self.publisher.items():
@@ -121,16 +109,9 @@ class PyPIIndex:
             },
         )
 
-    def __enter__(self) -> PyPIIndex:
-        routes = {
+    def routes(self) -> dict[str, Route]:
+        return {
             "/_/oidc/audience": self._audience,
             "/_/oidc/mint-token": self._mint,
             "/legacy/": self._upload,
         }
-        self.server = LoopbackServer(routes, tls=self.tls).start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.server is not None:
-            self.server.stop()
-            self.server = None

@@ -17,7 +17,7 @@ with atheris.instrument_imports():
     from id import AmbientCredentialError, IdentityError, IdentityToken, decode_oidc_token
     from id._http import HttpError, Request, Response
     from id._http.client import parse_retry_after as _parse_retry_after
-    from id._redact import summarize
+    from id._redact import MIN_SECRET_LENGTH, summarize
     from id._verify import cache_seconds
     from id.providers import Skipped
     from id.providers._file import read_token_file
@@ -79,11 +79,11 @@ def redaction(data: bytes) -> None:
     from urllib.parse import quote
 
     provider = atheris.FuzzedDataProvider(data)
-    size = provider.ConsumeIntInRange(4, 48)
+    size = provider.ConsumeIntInRange(MIN_SECRET_LENGTH, 48)
     secret = "".join(
         _SECRET_ALPHABET[b % len(_SECRET_ALPHABET)] for b in provider.ConsumeBytes(size)
     )
-    if len(secret) < 4:
+    if len(secret) < MIN_SECRET_LENGTH:  # shorter ones are not redacted, by design
         return
     form = provider.PickValueInList([secret, json.dumps(secret)[1:-1], quote(secret, safe="")])
     before = provider.ConsumeUnicodeNoSurrogates(200)

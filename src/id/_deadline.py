@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import time
+from _thread import get_ident
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any, TypeVar
 
     T = TypeVar("T")
@@ -32,7 +31,7 @@ class Deadline:
     def from_environ(cls, environ: Mapping[str, str]) -> Deadline:
         """The deadline of the command running (`Deadline.shared`), else a new one set by
         `ID_TIMEOUT` (seconds), or the default of 30 seconds."""
-        shared = _SHARED.get()
+        shared = _SHARED.get(get_ident())
         if shared is not None:
             return shared
         from ._settings import timeout_seconds
@@ -41,21 +40,11 @@ class Deadline:
         return cls(seconds)
 
     @classmethod
-    @contextlib.contextmanager
-    def shared(cls, environ: Mapping[str, str]) -> Iterator[Deadline]:
-        """One deadline for everything a command does inside the block: detection, the exchange,
-        and the libraries `id` drives all read it through `from_environ`. Inside another such
-        block, that one's deadline."""
-        outer = _SHARED.get()
-        if outer is not None:
-            yield outer
-            return
-        deadline = cls.from_environ(environ)
-        reset = _SHARED.set(deadline)
-        try:
-            yield deadline
-        finally:
-            _SHARED.reset(reset)
+    def shared(cls, environ: Mapping[str, str]) -> _Shared:
+        """A context manager: one deadline for everything a command does inside the block on
+        this thread (detection, the exchange, the libraries `id` drives all read it through
+        `from_environ`). Inside another such block, that one's deadline."""
+        return _Shared(environ)
 
     def within(self, seconds: float) -> Deadline:
         """A deadline `seconds` from now, or this one if it ends sooner."""
@@ -102,8 +91,29 @@ class Deadline:
         return min(MAX_ATTEMPT_TIMEOUT, self.remaining())
 
 
-# The deadline of the command or exchange running, if any. A context variable, so that two
-# threads of a service each running an exchange keep their own.
-_SHARED: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
-    "id_deadline", default=None
-)
+class _Shared:
+    """`Deadline.shared`: sets the thread's command deadline for the block, unless one is set."""
+
+    __slots__ = ("_environ", "_owner")
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        self._owner = False
+
+    def __enter__(self) -> Deadline:
+        outer = _SHARED.get(get_ident())
+        if outer is not None:
+            return outer
+        deadline = _SHARED[get_ident()] = Deadline.from_environ(self._environ)
+        self._owner = True
+        return deadline
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._owner:
+            del _SHARED[get_ident()]
+
+
+# The deadline of the command or exchange running on each thread, if any: two threads of a
+# service each running an exchange keep their own. (`_thread.get_ident` costs no import, where
+# a context variable would cost the start-up of every command.)
+_SHARED: dict[int, Deadline] = {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import ssl
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -45,3 +47,17 @@ def off_cloud() -> None:
     """Skip a test that needs a machine where no platform at all is detected."""
     if on_google_cloud():
         pytest.skip("this machine is a Google Cloud VM: id rightly detects it")
+
+
+@pytest.fixture
+def tls(tmp_path: Path) -> tuple[ssl.SSLContext, str]:
+    """A server TLS context for 127.0.0.1 (a private CA's certificate, from trustme) and the CA
+    bundle that trusts it, for `SSL_CERT_FILE`."""
+    import trustme
+
+    authority = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    return context, str(bundle)

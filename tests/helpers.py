@@ -106,3 +106,13 @@ def make_wheel(folder: Path) -> Path:
         )
         archive.writestr("example_pkg-0.1.0.dist-info/RECORD", "")
     return path
+
+
+def run_exchange(
+    *args: str, env: Mapping[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run the real exchange command line, `python -m id.exchange ARGS...`, in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "id.exchange", *args],
+        env=dict(env), capture_output=True, text=True, timeout=timeout, check=False,
+    )  # fmt: skip

@@ -10,15 +10,8 @@ from pathlib import Path
 
 import id
 from id.testing import GitHubActions, LoopbackServer, OpenIDProvider, PyPIIndex, Reply
-from tests.helpers import job_environ, refused_port
+from tests.helpers import job_environ, refused_port, run_exchange
 from tests.test_cli import package_alone
-
-
-def exchange(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "id.exchange", *args],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
 
 
 def without_site_packages(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
@@ -37,7 +30,7 @@ def without_site_packages(tmp_path: Path, code: str) -> subprocess.CompletedProc
 
 def test_an_index_on_loopback_keeps_its_plain_http_scheme() -> None:
     with GitHubActions() as job, PyPIIndex(job.issuer.url, {}) as index:
-        result = exchange(
+        result = run_exchange(
             "pypi", "--repository-url", f"{index.url}/legacy/", env=job_environ(job.environ)
         )
     assert result.returncode == 0, result.stderr
@@ -47,7 +40,7 @@ def test_an_index_on_loopback_keeps_its_plain_http_scheme() -> None:
 def test_the_upload_url_may_come_from_twines_variable() -> None:
     with GitHubActions() as job, PyPIIndex(job.issuer.url, {}) as index:
         env = job_environ({**job.environ, "TWINE_REPOSITORY_URL": f"{index.url}/legacy/"})
-        result = exchange("pypi", env=env)
+        result = run_exchange("pypi", env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == index.upload_token
 
@@ -55,7 +48,7 @@ def test_the_upload_url_may_come_from_twines_variable() -> None:
 def test_an_index_answering_plain_http_to_tls_is_said_so_and_not_retried() -> None:
     with GitHubActions() as job, PyPIIndex(job.issuer.url, {}) as index:
         url = index.url.replace("http://", "https://") + "/legacy/"
-        result = exchange("pypi", "--repository-url", url, env=job_environ(job.environ))
+        result = run_exchange("pypi", "--repository-url", url, env=job_environ(job.environ))
         attempts = len(index.server.requests) if index.server else 0
     assert result.returncode == 1
     assert "answers plain HTTP, not TLS" in result.stderr
@@ -66,7 +59,7 @@ def test_an_index_answering_plain_http_to_tls_is_said_so_and_not_retried() -> No
 def test_no_platform_is_said_before_the_index_is_contacted() -> None:
     with refused_port() as port:
         env = {k: v for k, v in job_environ({}).items() if k != "TWINE_REPOSITORY_URL"}
-        result = exchange(
+        result = run_exchange(
             "pypi", "--repository-url", f"https://index.invalid:{port}/legacy/", env=env
         )
     assert result.returncode == 1
@@ -76,7 +69,7 @@ def test_no_platform_is_said_before_the_index_is_contacted() -> None:
 
 def test_write_config_takes_the_token_url(tmp_path: Path) -> None:
     config = tmp_path / "config.json"
-    result = exchange(
+    result = run_exchange(
         "gcp", "--write-config", str(config), "--pool-provider", "//iam.googleapis.com/p",
         "--token-url", "http://127.0.0.1:9/v1/token", env=job_environ({}),
     )  # fmt: skip

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import trustme
 
 from id.testing import (
     AwsStsFederation,
@@ -20,28 +19,10 @@ from id.testing import (
     PyPIIndex,
     VaultJwtAuth,
 )
-from tests.helpers import job_environ, make_wheel, refused_port
+from tests.helpers import job_environ, make_wheel, refused_port, run_exchange
 
 ROLE = "arn:aws:iam::123456789012:role/release"
 POOL = "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/ci/providers/gh"
-
-
-def exchange(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "id.exchange", *args],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
-
-
-@pytest.fixture
-def tls(tmp_path: Path) -> tuple[ssl.SSLContext, str]:
-    """A server context for 127.0.0.1 and the CA bundle that trusts it."""
-    authority = trustme.CA()
-    bundle = tmp_path / "ca.pem"
-    authority.cert_pem.write_to_path(str(bundle))
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(context)
-    return context, str(bundle)
 
 
 # PyPI
@@ -57,7 +38,7 @@ def test_pypi_mints_an_upload_token_that_twine_uploads_with(
     ):
         env = job_environ({**job.environ, "SSL_CERT_FILE": bundle})
         url = f"{index.url}/legacy/"
-        minted = exchange("pypi", "--repository-url", url, env=env)
+        minted = run_exchange("pypi", "--repository-url", url, env=env)
         assert minted.returncode == 0, minted.stderr
         token = minted.stdout.strip()
         assert token == index.upload_token
@@ -81,7 +62,7 @@ def test_pypi_refusal_explains_the_claims_never_the_token(tls: tuple[ssl.SSLCont
         PyPIIndex(job.issuer.url, {"repository": "octo-org/octo-repo"}, tls=context) as index,
     ):
         env = job_environ({**job.environ, "SSL_CERT_FILE": bundle})
-        result = exchange("pypi", "--repository-url", f"{index.url}/legacy/", env=env)
+        result = run_exchange("pypi", "--repository-url", f"{index.url}/legacy/", env=env)
     assert result.returncode == 1
     assert result.stdout == ""
     assert "invalid-publisher" in result.stderr
@@ -124,7 +105,7 @@ def test_aws_credential_process_gives_boto3_credentials(tmp_path: Path) -> None:
 def test_aws_prints_the_credential_process_json() -> None:
     with GitHubActions() as job, AwsStsFederation(job.issuer.url, ROLE) as sts:
         env = job_environ({**job.environ, "AWS_ENDPOINT_URL_STS": sts.url})
-        result = exchange("aws", "--role-arn", ROLE, env=env)
+        result = run_exchange("aws", "--role-arn", ROLE, env=env)
     answer = json.loads(result.stdout)
     assert answer["Version"] == 1
     assert set(answer) == {
@@ -151,7 +132,7 @@ def test_aws_failures_are_explained(role: str, faults: Faults | None, message: s
         if faults is not None:
             sts.server.faults = faults
         env = job_environ({**job.environ, "AWS_ENDPOINT_URL_STS": sts.url, "ID_TIMEOUT": "3"})
-        result = exchange("aws", "--role-arn", role, env=env)
+        result = run_exchange("aws", "--role-arn", role, env=env)
     assert result.returncode == 1
     assert re.search(message, result.stderr), result.stderr
     assert "eyJ" not in result.stderr
@@ -162,7 +143,7 @@ def test_aws_network_fault_is_one_line() -> None:
         env = job_environ(
             {**job.environ, "AWS_ENDPOINT_URL_STS": f"http://127.0.0.1:{port}", "ID_TIMEOUT": "3"}
         )
-        result = exchange("aws", "--role-arn", ROLE, env=env)
+        result = run_exchange("aws", "--role-arn", ROLE, env=env)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert "ConnectionRefused" in result.stderr
@@ -188,7 +169,7 @@ def test_google_auth_runs_the_executable_and_gets_an_access_token(
 
     with GitHubActions() as job, GoogleStsFederation(job.issuer.url, POOL) as sts:
         config_path = tmp_path / "external_account.json"
-        written = exchange(
+        written = run_exchange(
             "gcp", "--write-config", str(config_path), "--pool-provider", POOL,
             env=job_environ(job.environ),
         )  # fmt: skip
@@ -217,7 +198,7 @@ def test_gcp_failure_is_a_versioned_response_with_a_non_zero_exit(tmp_path: Path
             "PATH": "/nonexistent",
         }
     )
-    result = exchange("gcp", env=env)
+    result = run_exchange("gcp", env=env)
     answer = json.loads(result.stdout)
     assert result.returncode == 1
     assert answer["version"] == 1
@@ -229,7 +210,7 @@ def test_gcp_failure_is_a_versioned_response_with_a_non_zero_exit(tmp_path: Path
 def test_gcp_success_prints_nothing_on_stderr() -> None:
     with GitHubActions() as job:
         env = job_environ({**job.environ, "GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE": POOL})
-        result = exchange("gcp", env=env)
+        result = run_exchange("gcp", env=env)
     answer = json.loads(result.stdout)
     assert (result.returncode, result.stderr) == (0, "")
     assert answer["success"] is True
@@ -242,7 +223,7 @@ def test_gcp_success_prints_nothing_on_stderr() -> None:
 def test_vault_login_gives_a_client_token() -> None:
     with GitHubActions() as job, VaultJwtAuth(job.issuer.url) as vault:
         env = job_environ({**job.environ, "VAULT_ADDR": vault.url})
-        result = exchange("vault", "--role", "release", env=env)
+        result = run_exchange("vault", "--role", "release", env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == vault.client_token
 
@@ -250,7 +231,7 @@ def test_vault_login_gives_a_client_token() -> None:
 def test_vault_refusal_names_the_role_and_audience() -> None:
     with GitHubActions() as job, VaultJwtAuth(job.issuer.url, bound_audience="other") as vault:
         env = job_environ({**job.environ, "VAULT_ADDR": vault.url})
-        result = exchange("vault", "--role", "release", env=env)
+        result = run_exchange("vault", "--role", "release", env=env)
     assert result.returncode == 1
     assert "role 'release'" in result.stderr
     assert "bound_audiences" in result.stderr
@@ -258,7 +239,9 @@ def test_vault_refusal_names_the_role_and_audience() -> None:
 
 
 def test_no_platform_is_a_clear_error() -> None:
-    result = exchange("vault", "--role", "r", env=job_environ({"VAULT_ADDR": "https://v.example"}))
+    result = run_exchange(
+        "vault", "--role", "r", env=job_environ({"VAULT_ADDR": "https://v.example"})
+    )
     if "Google Cloud" in result.stderr:
         pytest.skip("this machine is a Google Cloud VM")
     assert result.returncode == 1
@@ -269,7 +252,9 @@ def test_pypi_network_fault_is_one_line(tls: tuple[ssl.SSLContext, str]) -> None
     _, bundle = tls
     with GitHubActions() as job, refused_port() as port:
         env = job_environ({**job.environ, "SSL_CERT_FILE": bundle, "ID_TIMEOUT": "3"})
-        result = exchange("pypi", "--repository-url", f"https://127.0.0.1:{port}/legacy/", env=env)
+        result = run_exchange(
+            "pypi", "--repository-url", f"https://127.0.0.1:{port}/legacy/", env=env
+        )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert result.stdout == ""
@@ -279,6 +264,6 @@ def test_vault_server_error_is_reported() -> None:
     with GitHubActions() as job, VaultJwtAuth(job.issuer.url) as vault:
         vault.server.faults = Faults(status=500, body=b"internal error")
         env = job_environ({**job.environ, "VAULT_ADDR": vault.url, "ID_TIMEOUT": "3"})
-        result = exchange("vault", "--role", "release", env=env)
+        result = run_exchange("vault", "--role", "release", env=env)
     assert result.returncode == 1
     assert "HTTP 500" in result.stderr

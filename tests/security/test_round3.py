@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import trustme
 
 from id import IdentityError, SignInError
 from id._http import HttpError, Request, check
@@ -32,7 +31,7 @@ from id.testing import (
     VaultJwtAuth,
 )
 from id.testing import Request as Received
-from tests.helpers import job_environ, raw_server
+from tests.helpers import job_environ, raw_server, run_exchange
 
 ROLE = "arn:aws:iam::123456789012:role/release"
 #: What a hostile server answers: colours, a carriage return and a forged workflow command on a
@@ -53,23 +52,19 @@ def assert_clean(text: str, *, in_runner: bool = False) -> None:
     assert len(text) < 5000, len(text)
 
 
-def exchange(
-    *args: str, env: dict[str, str], timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "id.exchange", *args],
-        env=env, capture_output=True, text=True, timeout=timeout, check=False,
-    )  # fmt: skip
-
-
-@pytest.fixture
-def tls(tmp_path: Path) -> tuple[ssl.SSLContext, str]:
-    authority = trustme.CA()
-    bundle = tmp_path / "ca.pem"
-    authority.cert_pem.write_to_path(str(bundle))
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(context)
-    return context, str(bundle)
+def publish(
+    job: Any, tls: tuple[ssl.SSLContext, str], **index: Any
+) -> tuple[subprocess.CompletedProcess[str], LoopbackServer]:
+    """`python -m id.exchange pypi` in `job` against a `hostile_index(**index)` over TLS; what
+    it printed, and the index (stopped)."""
+    context, bundle = tls
+    server = hostile_index(context, **index)
+    try:
+        env = job_environ({**job.environ, "SSL_CERT_FILE": bundle})
+        result = run_exchange("pypi", "--repository-url", f"{server.url}/legacy/", env=env)
+    finally:
+        server.stop()
+    return result, server
 
 
 def hostile_index(
@@ -93,14 +88,8 @@ def hostile_index(
 def test_an_index_announcing_another_services_audience_gets_no_token(
     tls: tuple[ssl.SSLContext, str],
 ) -> None:
-    context, bundle = tls
     with GitLabCI(id_tokens={"AWS_ID_TOKEN": "sts.amazonaws.com"}) as job:
-        index = hostile_index(context, audience="sts.amazonaws.com")
-        try:
-            env = job_environ({**job.environ, "SSL_CERT_FILE": bundle})
-            result = exchange("pypi", "--repository-url", f"{index.url}/legacy/", env=env)
-        finally:
-            index.stop()
+        result, index = publish(job, tls, audience="sts.amazonaws.com")
     assert result.returncode == 1
     assert "sts.amazonaws.com" in result.stderr
     assert "AWS STS" in result.stderr
@@ -110,14 +99,8 @@ def test_an_index_announcing_another_services_audience_gets_no_token(
 def test_a_server_chosen_audience_never_scans_gitlabs_other_tokens(
     tls: tuple[ssl.SSLContext, str],
 ) -> None:
-    context, bundle = tls
     with GitLabCI(id_tokens={"DEPLOY_ID_TOKEN": "https://deploy.example"}) as job:
-        index = hostile_index(context, audience="https://deploy.example")
-        try:
-            env = job_environ({**job.environ, "SSL_CERT_FILE": bundle})
-            result = exchange("pypi", "--repository-url", f"{index.url}/legacy/", env=env)
-        finally:
-            index.stop()
+        result, index = publish(job, tls, audience="https://deploy.example")
     assert result.returncode == 1
     assert "HTTPS___DEPLOY_EXAMPLE_ID_TOKEN is not set" in result.stderr
     assert "chosen by the server" in result.stderr
@@ -127,15 +110,9 @@ def test_a_server_chosen_audience_never_scans_gitlabs_other_tokens(
 def test_a_server_chosen_audience_takes_only_nomads_exact_identity(
     tls: tuple[ssl.SSLContext, str],
 ) -> None:
-    context, bundle = tls
     # The identity is for the deploy service and the index both: not the index's alone.
     with Nomad({"deploy": ["https://deploy.example", "pypi"]}) as job:
-        index = hostile_index(context, audience="pypi")
-        try:
-            env = job_environ({**job.environ, "SSL_CERT_FILE": bundle})
-            result = exchange("pypi", "--repository-url", f"{index.url}/legacy/", env=env)
-        finally:
-            index.stop()
+        result, index = publish(job, tls, audience="pypi")
     assert result.returncode == 1
     assert [r.path for r in index.requests] == ["/_/oidc/audience"]
 
@@ -144,14 +121,8 @@ def test_a_server_chosen_audience_takes_only_nomads_exact_identity(
 
 
 def test_hostile_pypi_reasons_are_filtered_and_capped(tls: tuple[ssl.SSLContext, str]) -> None:
-    context, bundle = tls
     with GitHubActions() as job:
-        index = hostile_index(context)
-        try:
-            env = job_environ({**job.environ, "SSL_CERT_FILE": bundle})
-            result = exchange("pypi", "--repository-url", f"{index.url}/legacy/", env=env)
-        finally:
-            index.stop()
+        result, _index = publish(job, tls)
     assert result.returncode == 1
     assert "invalid-publisher" in result.stderr
     assert_clean(result.stderr)
@@ -169,7 +140,7 @@ def test_hostile_sts_message_is_filtered_and_capped() -> None:
     try:
         with GitHubActions() as job:
             env = job_environ({**job.environ, "AWS_ENDPOINT_URL_STS": sts.url})
-            result = exchange("aws", "--role-arn", ROLE, env=env)
+            result = run_exchange("aws", "--role-arn", ROLE, env=env)
     finally:
         sts.stop()
     assert result.returncode == 1
@@ -183,7 +154,7 @@ def test_an_aws_refusal_names_the_claims_a_trust_policy_matches() -> None:
         AwsStsFederation(job.issuer.url, "arn:aws:iam::123456789012:role/other") as sts,
     ):
         env = job_environ({**job.environ, "AWS_ENDPOINT_URL_STS": sts.url})
-        result = exchange("aws", "--role-arn", ROLE, env=env)
+        result = run_exchange("aws", "--role-arn", ROLE, env=env)
     assert result.returncode == 1
     assert "sub='repo:someone/fork:ref:refs/heads/main'" in result.stderr
     assert "job_workflow_ref='someone/fork/.github/workflows/release.yml@refs/heads/main'" in (
@@ -198,7 +169,7 @@ def test_hostile_vault_answer_is_filtered_and_capped() -> None:
     try:
         with GitHubActions() as job:
             env = job_environ({**job.environ, "VAULT_ADDR": vault.url})
-            result = exchange("vault", "--role", "release", env=env)
+            result = run_exchange("vault", "--role", "release", env=env)
     finally:
         vault.stop()
     assert result.returncode == 1
@@ -208,7 +179,7 @@ def test_hostile_vault_answer_is_filtered_and_capped() -> None:
 def test_a_missing_vault_role_is_not_blamed_on_the_audience() -> None:
     with GitHubActions() as job, VaultJwtAuth(job.issuer.url) as vault:
         env = job_environ({**job.environ, "VAULT_ADDR": vault.url})
-        result = exchange("vault", "--role", "nope", env=env)
+        result = run_exchange("vault", "--role", "nope", env=env)
     assert result.returncode == 1
     assert "could not be found" in result.stderr
     assert "bound_audiences" not in result.stderr
@@ -240,7 +211,7 @@ def test_the_password_in_a_repository_url_is_never_printed(
             env = job_environ({**job.environ, "SSL_CERT_FILE": bundle})
             port = index.url.rsplit(":", 1)[1]
             url = f"https://alice:hunter2-pass@127.0.0.1:{port}/legacy/"
-            result = exchange("pypi", "--repository-url", url, env=env)
+            result = run_exchange("pypi", "--repository-url", url, env=env)
         finally:
             index.stop()
     assert result.returncode == 1
@@ -249,7 +220,7 @@ def test_the_password_in_a_repository_url_is_never_printed(
 
 
 def test_a_bad_repository_url_is_an_error_not_a_traceback() -> None:
-    result = exchange("pypi", "--repository-url", "https://[::1", env=job_environ({}))
+    result = run_exchange("pypi", "--repository-url", "https://[::1", env=job_environ({}))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "is not an upload URL" in result.stderr
@@ -261,7 +232,7 @@ def test_a_bad_repository_url_is_an_error_not_a_traceback() -> None:
 def test_the_exchange_masks_every_credential_it_prints_in_a_runner() -> None:
     with GitHubActions() as job, VaultJwtAuth(job.issuer.url) as vault:
         env = job_environ({**job.environ, "VAULT_ADDR": vault.url})
-        result = exchange("vault", "--role", "release", env=env)
+        result = run_exchange("vault", "--role", "release", env=env)
         token = vault.client_token
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{token}\n"
@@ -271,7 +242,7 @@ def test_the_exchange_masks_every_credential_it_prints_in_a_runner() -> None:
 def test_aws_keys_are_masked_in_a_runner() -> None:
     with GitHubActions() as job, AwsStsFederation(job.issuer.url, ROLE) as sts:
         env = job_environ({**job.environ, "AWS_ENDPOINT_URL_STS": sts.url})
-        result = exchange("aws", "--role-arn", ROLE, env=env)
+        result = run_exchange("aws", "--role-arn", ROLE, env=env)
     assert result.returncode == 0, result.stderr
     printed = json.loads(result.stdout)
     masked = {line.removeprefix("::add-mask::") for line in result.stderr.splitlines()}
@@ -288,7 +259,7 @@ def test_a_credential_that_is_not_one_printable_line_is_not_printed(issued: str)
     try:
         with GitHubActions() as job:
             env = job_environ({**job.environ, "VAULT_ADDR": vault.url})
-            result = exchange("vault", "--role", "release", env=env)
+            result = run_exchange("vault", "--role", "release", env=env)
     finally:
         vault.stop()
     assert result.returncode == 1
@@ -310,7 +281,7 @@ def test_the_gcp_output_file_is_private_and_never_followed(tmp_path: Path) -> No
             {**job.environ, "GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE": "//iam.googleapis.com/x",
              "GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE": str(output)}
         )  # fmt: skip
-        result = exchange("gcp", env=env)
+        result = run_exchange("gcp", env=env)
     assert result.returncode == 0, result.stdout
     assert target.read_text() == "keep me"
     assert not output.is_symlink()
@@ -320,7 +291,7 @@ def test_the_gcp_output_file_is_private_and_never_followed(tmp_path: Path) -> No
 
 def test_write_config_is_private_and_names_this_interpreter(tmp_path: Path) -> None:
     config = tmp_path / "config.json"
-    result = exchange(
+    result = run_exchange(
         "gcp", "--write-config", str(config), "--pool-provider", "//iam.googleapis.com/p",
         env=job_environ({}),
     )  # fmt: skip
@@ -333,7 +304,7 @@ def test_write_config_is_private_and_names_this_interpreter(tmp_path: Path) -> N
 @pytest.mark.parametrize("where", ["/nonexistent/folder/x.json", "a directory"])
 def test_unwritable_files_are_errors_not_tracebacks(where: str, tmp_path: Path) -> None:
     path = str(tmp_path) if where == "a directory" else where
-    result = exchange(
+    result = run_exchange(
         "gcp", "--write-config", path, "--pool-provider", "//iam.googleapis.com/p",
         env=job_environ({}),
     )  # fmt: skip
@@ -348,7 +319,7 @@ def test_an_output_file_that_is_a_directory_is_an_error(tmp_path: Path) -> None:
             {**job.environ, "GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE": "//iam.googleapis.com/x",
              "GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE": str(tmp_path)}
         )  # fmt: skip
-        result = exchange("gcp", env=env)
+        result = run_exchange("gcp", env=env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "it is a directory" in result.stderr
@@ -370,7 +341,7 @@ def test_a_region_name_cannot_redirect_the_token(tls: tuple[ssl.SSLContext, str]
             )
             env.pop("AWS_ENDPOINT_URL_STS", None)
             env.pop("AWS_ENDPOINT_URL", None)
-            result = exchange("aws", "--role-arn", ROLE, env=env)
+            result = run_exchange("aws", "--role-arn", ROLE, env=env)
     finally:
         thief.stop()
     assert result.returncode == 1
@@ -393,7 +364,7 @@ def test_a_dtd_is_refused_in_any_encoding() -> None:
     try:
         with GitHubActions() as job:
             env = job_environ({**job.environ, "AWS_ENDPOINT_URL_STS": sts.url})
-            result = exchange("aws", "--role-arn", ROLE, env=env)
+            result = run_exchange("aws", "--role-arn", ROLE, env=env)
     finally:
         sts.stop()
     assert result.returncode == 1
@@ -408,7 +379,7 @@ def test_an_sts_answer_is_capped_before_it_is_parsed() -> None:
     try:
         with GitHubActions() as job:
             env = job_environ({**job.environ, "AWS_ENDPOINT_URL_STS": sts.url})
-            result = exchange("aws", "--role-arn", ROLE, env=env)
+            result = run_exchange("aws", "--role-arn", ROLE, env=env)
     finally:
         sts.stop()
     assert result.returncode == 1
@@ -436,7 +407,7 @@ def test_the_exchange_has_one_deadline_for_detection_and_exchange(silent: str) -
     with GitHubActions(faults=Faults(delay=4.0)) as job:
         env = job_environ({**job.environ, "AWS_ENDPOINT_URL_STS": silent, "ID_TIMEOUT": "6"})
         started = time.monotonic()
-        result = exchange("aws", "--role-arn", ROLE, env=env)
+        result = run_exchange("aws", "--role-arn", ROLE, env=env)
         elapsed = time.monotonic() - started
     assert result.returncode == 1
     assert elapsed < 9.0, elapsed
@@ -543,7 +514,6 @@ def test_headers_google_auth_sets_never_follow_a_redirect_elsewhere(tmp_path: Pa
 
 
 def test_a_single_use_token_is_never_posted_twice(tls: tuple[ssl.SSLContext, str]) -> None:
-    context, bundle = tls
     mints: list[Received] = []
 
     def reset_after_reading(request: Received) -> Reply:
@@ -551,12 +521,7 @@ def test_a_single_use_token_is_never_posted_twice(tls: tuple[ssl.SSLContext, str
         raise ConnectionResetError  # the server read the token, then the connection broke
 
     with GitHubActions() as job:
-        index = hostile_index(context, mint=reset_after_reading)
-        try:
-            env = job_environ({**job.environ, "SSL_CERT_FILE": bundle})
-            result = exchange("pypi", "--repository-url", f"{index.url}/legacy/", env=env)
-        finally:
-            index.stop()
+        result, _index = publish(job, tls, mint=reset_after_reading)
     assert result.returncode == 1
     assert len(mints) == 1
     assert "not sent again" in result.stderr
@@ -571,7 +536,7 @@ def test_a_pypi_token_with_an_escape_is_not_printed(tls: tuple[ssl.SSLContext, s
         )
         try:
             env = job_environ({**job.environ, "SSL_CERT_FILE": bundle})
-            result = exchange("pypi", "--repository-url", f"{index.url}/legacy/", env=env)
+            result = run_exchange("pypi", "--repository-url", f"{index.url}/legacy/", env=env)
         finally:
             index.stop()
     assert result.returncode == 1

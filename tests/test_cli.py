@@ -419,3 +419,13 @@ def test_outside_a_runner_no_mask_command_prints_the_token() -> None:
     result = run_id("pypi", env=job_environ({"ID_OIDC_TOKEN": token}))
     assert result.stdout == f"{token}\n"
     assert token not in result.stderr
+
+
+def test_the_cli_defaults_are_the_librarys() -> None:
+    from id.__main__ import SIGN_IN_TIMEOUT, parse, parse_common
+    from id.signin import DEFAULT_TIMEOUT
+
+    assert SIGN_IN_TIMEOUT == DEFAULT_TIMEOUT
+    fast = parse_common(["pypi"])
+    assert fast is not None
+    assert repr(fast) == repr(parse(["pypi"]))

@@ -34,6 +34,10 @@ EXIT_USAGE = 2
 EXIT_NOT_DETECTED = 3
 EXIT_INVALID = 4
 EXIT_MISSING_EXTRA = 5
+#: The command line's defaults, written once for the fast parser and argparse alike. The sign-in
+#: time limit is `id.signin.DEFAULT_TIMEOUT` (a test checks), not imported: start-up time.
+SIGN_IN_TIMEOUT = 300.0
+ANY_PORT = 0
 
 
 class UsageError(IdentityError):
@@ -78,9 +82,9 @@ class Arguments:
         client_id: str | None = None,
         flow: str | None = None,
         interactive: bool = False,
-        port: int = 0,
+        port: int = ANY_PORT,
         provider: str | None = None,
-        timeout: float = 300.0,
+        timeout: float = SIGN_IN_TIMEOUT,
         expect: Sequence[str] = (),
     ) -> None:
         self.audience = audience
@@ -285,14 +289,14 @@ def _parser() -> argparse.ArgumentParser:
     signin.add_argument(
         "--timeout",
         type=float,
-        default=300.0,
+        default=SIGN_IN_TIMEOUT,
         metavar="SECONDS",
-        help="how long to wait for the person to sign in (default: 300)",
+        help=f"how long to wait for the person to sign in (default: {SIGN_IN_TIMEOUT:g})",
     )
     signin.add_argument(
         "--port",
         type=int,
-        default=0,
+        default=ANY_PORT,
         help="browser flow: a fixed loopback port for the redirect (default: any free one)",
     )
     parser.add_argument(

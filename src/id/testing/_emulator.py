@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ._issuer import DISCOVERY_PATH, JWKS_PATH, OIDCIssuer
-from ._server import Faults, LoopbackServer, Request, Route
+from ._server import Faults, Request, Route, Served
 
 _STANDINS = Path(__file__).parent / "standins"
 
@@ -30,7 +30,7 @@ def write_standin(path: Path, source: str) -> Path:
     return path
 
 
-class Emulator:
+class Emulator(Served):
     """Base of the platform emulators: a context manager that yields itself.
 
     With `tls` (a server context, e.g. from trustme) the server speaks HTTPS. Inside the `with`
@@ -62,7 +62,6 @@ class Emulator:
         self.tls = tls
         self.issuer = OIDCIssuer()
         self.environ: dict[str, str] = {}
-        self.server: LoopbackServer | None = None
         self._tempdir: str | None = None
 
     # Subclasses override these three.
@@ -123,22 +122,23 @@ class Emulator:
     #: this path (Forgejo's `/api/actions`), with discovery and the JWKS below it.
     issuer_path = ""
 
-    def __enter__(self) -> Emulator:
+    def server_routes(self) -> dict[str, Route]:
+        """The token service's routes, and the issuer's below `issuer_path`."""
         issuer_routes = {self.issuer_path + p: h for p, h in self.issuer.routes().items()}
-        self.server = LoopbackServer(
-            {**self.routes(), **issuer_routes},
-            prefix_routes=self.prefix_routes(),
-            faults=self.faults,
-            reliable_paths=frozenset(self.issuer_path + p for p in (DISCOVERY_PATH, JWKS_PATH)),
-            tls=self.tls,
-        ).start()
-        self.issuer.url = self.server.url + self.issuer_path
+        return {**self.routes(), **issuer_routes}
+
+    def server_faults(self) -> Faults | None:
+        return self.faults
+
+    def reliable_paths(self) -> frozenset[str]:
+        return frozenset(self.issuer_path + p for p in (DISCOVERY_PATH, JWKS_PATH))
+
+    def started(self, url: str) -> None:
+        self.issuer.url = url + self.issuer_path
         self.environ = self.job_environ()
-        return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self.server is not None:
-            self.server.stop()
+        super().__exit__(*exc_info)
         if self._tempdir is not None:
             shutil.rmtree(self._tempdir, ignore_errors=True)
             self._tempdir = None

@@ -15,7 +15,7 @@ except ImportError as error:  # pragma: no cover - depends on what is installed
         "id.testing needs PyJWT and cryptography: pip install 'id[testing]'"
     ) from error
 
-from ._server import Faults, LoopbackServer, Reply, Request, Route
+from ._server import Faults, Reply, Request, Route, Served
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 JWKS_PATH = "/.well-known/jwks"
@@ -37,7 +37,7 @@ def generate_key(algorithm: str) -> PrivateKey:
     raise ValueError(f"unsupported algorithm {algorithm!r}; choose one of {ALGORITHMS}")
 
 
-class OIDCIssuer:
+class OIDCIssuer(Served):
     """Mints signed ID tokens and publishes its keys, like a platform's token service.
 
     Each instance has its own key (RSA 2048 for RS*/PS*, P-256/P-384 for ES256/ES384, Ed25519
@@ -60,7 +60,6 @@ class OIDCIssuer:
         self.jwks_cache_control = jwks_cache_control
         self._keys: list[tuple[str, PrivateKey]] = []
         self.rotate_key()
-        self.server: LoopbackServer | None = None
 
     @property
     def key_id(self) -> str:
@@ -144,17 +143,14 @@ class OIDCIssuer:
         """Every request this issuer's own server received (when used as a context manager)."""
         return self.server.requests if self.server is not None else []
 
-    def __enter__(self) -> OIDCIssuer:
-        self.server = LoopbackServer(
-            self.routes(), faults=self.jwks_faults, reliable_paths=frozenset({DISCOVERY_PATH})
-        ).start()
-        self.url = self.server.url
-        return self
+    def server_faults(self) -> Faults | None:
+        return self.jwks_faults
 
-    def __exit__(self, *exc_info: object) -> None:
-        if self.server is not None:
-            self.server.stop()
-            self.server = None
+    def started(self, url: str) -> None:
+        self.url = url
+
+    def reliable_paths(self) -> frozenset[str]:
+        return frozenset({DISCOVERY_PATH})
 
 
 def verified_claims(token: str, issuer: str, audience: str) -> dict[str, Any] | str:

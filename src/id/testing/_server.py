@@ -293,22 +293,55 @@ class LoopbackServer:
 
 
 class Served:
-    """A loopback server for `routes()`, as a context manager."""
+    """Something served by a `LoopbackServer` for as long as it is used as a context manager:
+    the emulators of platforms, services and issuers all start and stop their server here.
+    Subclasses give `routes()` (and `prefix_routes()`), and may give `server_faults()`,
+    `reliable_paths()` (paths the faults spare) and `started(url)` (what to do once the server
+    listens)."""
 
     tls: ssl.SSLContext | None = None
+    server: LoopbackServer | None = None
 
     def routes(self) -> dict[str, Route]:
         raise NotImplementedError
 
+    def server_routes(self) -> dict[str, Route]:
+        """Every exact-path route the server serves (by default, `routes()`)."""
+        return self.routes()
+
     def prefix_routes(self) -> dict[str, Route]:
         return {}
 
+    def server_faults(self) -> Faults | None:
+        return None
+
+    def reliable_paths(self) -> frozenset[str]:
+        return frozenset()
+
+    def started(self, url: str) -> None:
+        """Called once the server listens at `url`."""
+
     def __enter__(self) -> Any:
         self.server = LoopbackServer(
-            self.routes(), prefix_routes=self.prefix_routes(), tls=self.tls
+            self.server_routes(),
+            prefix_routes=self.prefix_routes(),
+            faults=self.server_faults(),
+            reliable_paths=self.reliable_paths(),
+            tls=self.tls,
         ).start()
-        self.url = self.server.url
+        self.started(self.server.url)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.server.stop()
+        # The server is kept (stopped): what it received can still be read after the block.
+        if self.server is not None:
+            self.server.stop()
+
+
+class Service(Served):
+    """A service emulated on loopback (an index, an STS): `url` is its address while it runs."""
+
+    url = ""
+
+    def started(self, url: str) -> None:
+        self.url = url

@@ -12,12 +12,12 @@ from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 from ._issuer import verified_claims
-from ._server import Reply, Request, Route, Served
+from ._server import Reply, Request, Route, Service
 
 _STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
 
 
-class AwsStsFederation(Served):
+class AwsStsFederation(Service):
     """STS for a role (`role_arn`) that trusts `issuer` for `audience`:
     `AssumeRoleWithWebIdentity` (unsigned) issues temporary credentials, and `GetCallerIdentity`
     (signed with them, by boto3) names the assumed role."""
@@ -86,7 +86,7 @@ def _sts_error(status: int, code: str, message: str) -> Reply:
     return Reply(status, body.encode(), {"Content-Type": "text/xml"})
 
 
-class GoogleStsFederation(Served):
+class GoogleStsFederation(Service):
     """Google's STS (`POST /v1/token`) for a workload identity pool provider (`pool_provider`,
     `//iam.googleapis.com/...`) that trusts `issuer` with its default allowed audience,
     `https:` and the provider's name."""
@@ -119,7 +119,7 @@ class GoogleStsFederation(Served):
         )
 
 
-class VaultJwtAuth(Served):
+class VaultJwtAuth(Service):
     """Vault's JWT auth method at `auth/<mount>` with a role `role` bound to tokens from `issuer`
     whose `aud` holds `bound_audience`."""
 

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ._emulator import write_standin
 from ._issuer import DISCOVERY_PATH, JWKS_PATH, OIDCIssuer
-from ._server import LoopbackServer, Reply, Request
+from ._server import Reply, Request, Route, Served
 
 OOB_REDIRECT_URI = "urn:ietf:wg:oauth:2.0:oob"
 
@@ -26,7 +26,7 @@ def _loopback_redirect(uri: str) -> bool:
     return parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
 
 
-class OpenIDProvider:
+class OpenIDProvider(Served):
     """A provider with discovery, JWKS, an authorization endpoint that signs in `email` at once,
     a token endpoint that checks the PKCE verifier and redirect URI, and a device endpoint.
 
@@ -72,7 +72,6 @@ class OpenIDProvider:
         self.device_interval = device_interval
         self.device = device
         self.tls = tls
-        self.server: LoopbackServer | None = None
         self._codes: dict[str, dict[str, str]] = {}
         self._devices: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
@@ -239,21 +238,18 @@ class OpenIDProvider:
             return self._error("expired_token", "The device code has expired.")
         return Reply.json(200, self._id_token(device["client_id"], None))
 
-    def __enter__(self) -> OpenIDProvider:
-        routes = {
+    def routes(self) -> dict[str, Route]:
+        """Discovery and JWKS, and the endpoints of every flow."""
+        return {
             **self.issuer.routes(),
             DISCOVERY_PATH: lambda _request: Reply.json(200, self.discovery()),
             "/authorize": self._authorize,
             "/token": self._token,
             "/device": self._device_authorization,
         }
-        self.server = LoopbackServer(
-            routes, reliable_paths=frozenset({DISCOVERY_PATH, JWKS_PATH}), tls=self.tls
-        ).start()
-        self.issuer.url = self.server.url
-        return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        if self.server is not None:
-            self.server.stop()
-            self.server = None
+    def reliable_paths(self) -> frozenset[str]:
+        return frozenset({DISCOVERY_PATH, JWKS_PATH})
+
+    def started(self, url: str) -> None:
+        self.issuer.url = url

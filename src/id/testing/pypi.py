@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ._issuer import verified_claims
-from ._server import Reply, Request, Route, Served
+from ._server import Reply, Request, Route, Service
 
 
 class Upload(NamedTuple):
@@ -22,7 +22,7 @@ class Upload(NamedTuple):
     filename: str
 
 
-class PyPIIndex(Served):
+class PyPIIndex(Service):
     """A package index on loopback that does trusted publishing as PyPI does: `GET
     /_/oidc/audience` announces `audience`; `POST /_/oidc/mint-token` verifies the OIDC token
     against `issuer` (signature, audience, issuer) and, when its claims hold every item of

@@ -32,3 +32,23 @@ def post_for_token(
         raise Failed(f"{exc.code} {exc.read().decode('utf-8', 'replace')}") from None
     except (OSError, ValueError, KeyError) as exc:
         raise Failed(str(exc)) from None
+
+
+def print_token(
+    url: str,
+    body: object,
+    *,
+    failure: str,
+    headers: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> int:
+    """`post_for_token`, printed on stdout (exit status 0), or `failure` and why on stderr
+    (exit status 1), as the real CLIs do."""
+    import sys
+
+    try:
+        print(post_for_token(url, body, headers=headers, timeout=timeout))
+    except Failed as exc:
+        print(f"{failure}{exc}", file=sys.stderr)
+        return 1
+    return 0

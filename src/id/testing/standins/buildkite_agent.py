@@ -10,7 +10,7 @@ import sys
 
 # The stand-in runs as a script, with `_post.py` beside it (`write_standin` copies it): importing
 # it through `id.testing` would cost every call the emulators' imports.
-from _post import Failed, post_for_token  # type: ignore[import-not-found]
+from _post import print_token  # type: ignore[import-not-found]
 
 
 def main(argv: list[str]) -> int:
@@ -39,18 +39,15 @@ def main(argv: list[str]) -> int:
         body["lifetime"] = args.lifetime
     if args.claim:
         body["claims"] = args.claim.split(",")
-    try:
-        token = post_for_token(
-            f"{endpoint}/jobs/{job_id}/oidc/tokens",
+    url = f"{endpoint}/jobs/{job_id}/oidc/tokens"
+    return int(
+        print_token(
+            url,
             body,
+            failure=f"fatal: failed to get OIDC token: POST {url}: ",
             headers={"Authorization": f"Token {access_token}"},
         )
-    except Failed as exc:
-        where = f"POST {endpoint}/jobs/{job_id}/oidc/tokens: "
-        print(f"fatal: failed to get OIDC token: {where}{exc}", file=sys.stderr)
-        return 1
-    print(token)
-    return 0
+    )
 
 
 if __name__ == "__main__":

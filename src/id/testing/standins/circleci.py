@@ -11,7 +11,7 @@ import sys
 
 # The stand-in runs as a script, with `_post.py` beside it (`write_standin` copies it): importing
 # it through `id.testing` would cost every call the emulators' imports.
-from _post import Failed, post_for_token  # type: ignore[import-not-found]
+from _post import print_token  # type: ignore[import-not-found]
 
 
 def main(argv: list[str]) -> int:
@@ -34,13 +34,13 @@ def main(argv: list[str]) -> int:
     if not url:
         print("Error: this command can only be run inside a CircleCI job", file=sys.stderr)
         return 1
-    try:
-        token = post_for_token(url, {"claims": claims, "root_issuer": args.root_issuer})
-    except Failed as exc:
-        print(f"Error: failed to get OIDC token: {exc}", file=sys.stderr)
-        return 1
-    print(token)
-    return 0
+    return int(
+        print_token(
+            url,
+            {"claims": claims, "root_issuer": args.root_issuer},
+            failure="Error: failed to get OIDC token: ",
+        )
+    )
 
 
 if __name__ == "__main__":

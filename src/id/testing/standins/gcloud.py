@@ -10,7 +10,7 @@ import sys
 
 # The stand-in runs as a script, with `_post.py` beside it (`write_standin` copies it): importing
 # it through `id.testing` would cost every call the emulators' imports.
-from _post import Failed, post_for_token  # type: ignore[import-not-found]
+from _post import print_token  # type: ignore[import-not-found]
 
 
 def main(argv: list[str]) -> int:
@@ -25,12 +25,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     url = os.environ.get("ID_TESTING_GCLOUD_URL", "")
     body = {"audiences": args.audiences, "impersonate": args.impersonate_service_account}
-    try:
-        print(post_for_token(url, body, timeout=60))
-    except Failed as exc:
-        print(f"ERROR: (gcloud.auth.print-identity-token) {exc}", file=sys.stderr)
-        return 1
-    return 0
+    return int(
+        print_token(url, body, failure="ERROR: (gcloud.auth.print-identity-token) ", timeout=60)
+    )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import sys
 
 # The stand-in runs as a script, with `_post.py` beside it (`write_standin` copies it): importing
 # it through `id.testing` would cost every call the emulators' imports.
-from _post import Failed, post_for_token  # type: ignore[import-not-found]
+from _post import print_token  # type: ignore[import-not-found]
 
 
 def main(argv: list[str]) -> int:
@@ -26,13 +26,11 @@ def main(argv: list[str]) -> int:
     if not url:
         print("gp: not running in a Gitpod workspace", file=sys.stderr)
         return 1
-    try:
-        token = post_for_token(url, {"audience": args.audience}, timeout=5)
-    except Failed as exc:
-        print(f"gp: failed to get an ID token: {exc}", file=sys.stderr)
-        return 1
-    print(token)
-    return 0
+    return int(
+        print_token(
+            url, {"audience": args.audience}, failure="gp: failed to get an ID token: ", timeout=5
+        )
+    )
 
 
 if __name__ == "__main__":

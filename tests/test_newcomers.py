@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import id
-from id.testing import GitHubActions, LoopbackServer, OpenIDProvider, PyPIIndex, Reply
+from id.testing import GitHubActions, OpenIDProvider, PyPIIndex
 from tests.helpers import job_environ, refused_port, run_exchange
 from tests.test_cli import package_alone
 
@@ -172,9 +172,3 @@ def test_docs_cite_public_sources_not_the_workspace() -> None:
         text = path.read_text(encoding="utf-8")
         assert "shared/" not in text, path
         assert "workspace)" not in text, path
-
-
-def test_a_hostile_loopback_server_is_fine_for_these_tests() -> None:
-    # LoopbackServer is importable for downstream tests of refusals.
-    server = LoopbackServer({"/": lambda _r: Reply.json(200, {})}).start()
-    server.stop()

@@ -165,10 +165,16 @@ def test_every_id_setting_is_in_the_readme_table() -> None:
 
 
 def test_the_general_settings_are_documented_in_one_place() -> None:
+    from pathlib import Path
+
     from id import _settings
 
-    for name in _settings.SETTINGS:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Environment variables", 1)[1].split("\n## ", 1)[0]
+    for name, meaning in _settings.SETTINGS.items():
         assert name.startswith("ID_")
+        assert meaning
+        assert f"`{name}`" in table, name
 
 
 def test_a_platform_added_to_the_registry_is_seen_everywhere(

@@ -133,21 +133,15 @@ def _fetch(
 
 def _check_extra(provider: Provider) -> None:
     """`MissingExtraError` when `provider` needs modules that are not installed."""
-    from importlib.util import find_spec
-
     from ._errors import MissingExtraError
 
     spec = provider.spec
-    for module in spec.requires:
-        try:
-            found = find_spec(module) is not None
-        except ModuleNotFoundError:  # a parent package is missing
-            found = False
-        if not found:
-            raise MissingExtraError(
-                f"{provider.title} needs the {spec.extra} extra ({module} is not installed): "
-                f"pip install 'id[{spec.extra}]'"
-            )
+    module = spec.missing_module()
+    if module is not None:
+        raise MissingExtraError(
+            f"{provider.title} needs the {spec.extra} extra ({module} is not installed): "
+            f"pip install 'id[{spec.extra}]'"
+        )
 
 
 def detect_credential(

@@ -185,15 +185,7 @@ def providers_report(environ: Mapping[str, str], audience: str | None) -> Report
 
 def _availability(spec: Spec, environ: Mapping[str, str]) -> str:
     """Whether an opt-in provider could answer here: its extra installed, its signal there."""
-    from importlib.util import find_spec
-
-    def installed(module: str) -> bool:
-        try:
-            return find_spec(module) is not None
-        except ModuleNotFoundError:  # its parent package (google, of google.protobuf) is not
-            return False
-
-    if not all(installed(module) for module in spec.requires):
+    if spec.missing_module() is not None:
         return f"not available: needs the {spec.extra} extra (pip install 'id[{spec.extra}]')"
     reason = spec.load().detect(environ)
     return f"available ({reason})" if reason else f"not available: needs {spec.signals}"

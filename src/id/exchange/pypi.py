@@ -24,6 +24,7 @@ def index_url(repository_url: str) -> str:
     info in the URL is never part of it (nor of any message)."""
     from urllib.parse import urlsplit
 
+    from .._http import is_loopback
     from .._redact import register
 
     try:
@@ -42,17 +43,8 @@ def index_url(repository_url: str) -> str:
     netloc = f"[{host}]" if ":" in host else host
     if port is not None:
         netloc += f":{port}"
-    scheme = "http" if parts.scheme == "http" and _is_loopback(host) else "https"
+    scheme = "http" if parts.scheme == "http" and is_loopback(host) else "https"
     return f"{scheme}://{netloc}"
-
-
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost" or host.endswith(".localhost")
 
 
 def pypi_token(

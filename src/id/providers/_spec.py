@@ -196,6 +196,18 @@ class Spec:
                 return f"{path} reads {content!r}"
         return None
 
+    def missing_module(self) -> str | None:
+        """The first module of its extra that is not installed (None when all are)."""
+        from importlib.util import find_spec
+
+        for module in self.requires:
+            try:
+                if find_spec(module) is None:
+                    return module
+            except ModuleNotFoundError:  # its parent package (google, of google.auth) is not
+                return module
+        return None
+
     def issued(self, claims: Mapping[str, object]) -> bool:
         """Whether the token with `claims` was issued by this platform: it has the marker claim
         and, where `issuers` are given, an `iss` that matches one."""

@@ -69,7 +69,7 @@ def test_hanging_agent_is_stopped_at_the_deadline() -> None:
     with Buildkite(faults=Faults(delay=20)) as job:
         environ = job_environ({**job.environ, "ID_TIMEOUT": "1.5"})
         started = time.monotonic()
-        with pytest.raises(AmbientCredentialError, match="did not finish within 1.5 s"):
+        with pytest.raises(AmbientCredentialError, match=r"did not finish within 1\.\d+ s"):
             detect_credential("sigstore", environ=environ)
         assert time.monotonic() - started < 4
 

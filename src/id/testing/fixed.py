@@ -32,6 +32,11 @@ class FixedAudienceJob(Emulator):
             if name not in ("platform", "variable", "default_audience", "presence"):
                 raise TypeError(f"{cls.__name__}: unknown platform fact {name!r}")
             setattr(cls, name, value)
+        if "platform" in facts and "variable" not in facts:
+            # The variable the platform's spec is detected by holds the token (Spacelift, env0).
+            from ..providers import spec
+
+            cls.variable = spec(facts["platform"]).any_of[0]
 
     def __init__(
         self,
@@ -77,22 +82,12 @@ class Semaphore(
     """A Semaphore job of an organisation with OIDC tokens enabled."""
 
 
-class Spacelift(
-    _VariableJob,
-    platform="spacelift",
-    default_audience="example.app.spacelift.io",
-    variable="SPACELIFT_OIDC_TOKEN",
-):
-    """A Spacelift run."""
+class Spacelift(_VariableJob, platform="spacelift", default_audience="example.app.spacelift.io"):
+    """A Spacelift run (its token variable is the one its spec names)."""
 
 
-class Env0(
-    _VariableJob,
-    platform="env0",
-    default_audience="https://prod.env0.com",
-    variable="ENV0_OIDC_TOKEN",
-):
-    """An env0 deployment with OIDC enabled."""
+class Env0(_VariableJob, platform="env0", default_audience="https://prod.env0.com"):
+    """An env0 deployment with OIDC enabled (its token variable is the one its spec names)."""
 
 
 class HCPTerraform(FixedAudienceJob):

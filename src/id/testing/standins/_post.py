@@ -4,6 +4,7 @@ this; each words its failure as its real CLI does."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import urllib.error
 import urllib.request
@@ -39,16 +40,33 @@ def print_token(
     body: object,
     *,
     failure: str,
+    missing: str = "",
     headers: dict[str, str] | None = None,
     timeout: float = 120,
 ) -> int:
     """`post_for_token`, printed on stdout (exit status 0), or `failure` and why on stderr
-    (exit status 1), as the real CLIs do."""
+    (exit status 1), as the real CLIs do; without a `url`, the `missing` message."""
     import sys
 
+    if not url and missing:
+        print(missing, file=sys.stderr)
+        return 1
     try:
         print(post_for_token(url, body, headers=headers, timeout=timeout))
     except Failed as exc:
         print(f"{failure}{exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def command_parser(
+    prog: str, *path: str
+) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """A parser for `prog` that accepts only the sub-command `path` (`oidc request-token`), as
+    the real CLI's: the whole parser, and the sub-command's, to add its options to."""
+    parser = argparse.ArgumentParser(prog=prog)
+    current = parser
+    for depth, name in enumerate(path):
+        commands = current.add_subparsers(dest=f"command_{depth}", required=True)
+        current = commands.add_parser(name)
+    return parser, current

@@ -4,21 +4,17 @@ token as the real agent does (POST $BUILDKITE_AGENT_ENDPOINT/jobs/$BUILDKITE_JOB
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
 # The stand-in runs as a script, with `_post.py` beside it (`write_standin` copies it): importing
 # it through `id.testing` would cost every call the emulators' imports.
-from _post import print_token  # type: ignore[import-not-found]
+from _post import command_parser, print_token  # type: ignore[import-not-found]
 
 
 def main(argv: list[str]) -> int:
     """Parse the real agent's flags and print the token, or an error on stderr."""
-    parser = argparse.ArgumentParser(prog="buildkite-agent")
-    commands = parser.add_subparsers(dest="command", required=True)
-    oidc = commands.add_parser("oidc").add_subparsers(dest="oidc_command", required=True)
-    request_token = oidc.add_parser("request-token")
+    parser, request_token = command_parser("buildkite-agent", "oidc", "request-token")
     request_token.add_argument("--audience", default="")
     request_token.add_argument("--lifetime", type=int, default=0)
     request_token.add_argument("--claim", default="")

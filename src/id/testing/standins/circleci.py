@@ -4,23 +4,18 @@ asks the emulator named by ID_TESTING_CIRCLECI_OIDC_URL for a token."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 
 # The stand-in runs as a script, with `_post.py` beside it (`write_standin` copies it): importing
 # it through `id.testing` would cost every call the emulators' imports.
-from _post import print_token  # type: ignore[import-not-found]
+from _post import command_parser, print_token  # type: ignore[import-not-found]
 
 
 def main(argv: list[str]) -> int:
     """Parse the real CLI's flags and print the token, or an error on stderr."""
-    parser = argparse.ArgumentParser(prog="circleci")
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run").add_subparsers(dest="plugin", required=True)
-    oidc = run.add_parser("oidc").add_subparsers(dest="oidc_command", required=True)
-    get = oidc.add_parser("get")
+    parser, get = command_parser("circleci", "run", "oidc", "get")
     get.add_argument("--claims", default="{}")
     get.add_argument("--root-issuer", action="store_true")
     args = parser.parse_args(argv)
@@ -30,15 +25,12 @@ def main(argv: list[str]) -> int:
     except ValueError:
         print("Error: --claims is not valid JSON", file=sys.stderr)
         return 1
-    url = os.environ.get("ID_TESTING_CIRCLECI_OIDC_URL", "")
-    if not url:
-        print("Error: this command can only be run inside a CircleCI job", file=sys.stderr)
-        return 1
     return int(
         print_token(
-            url,
+            os.environ.get("ID_TESTING_CIRCLECI_OIDC_URL", ""),
             {"claims": claims, "root_issuer": args.root_issuer},
             failure="Error: failed to get OIDC token: ",
+            missing="Error: this command can only be run inside a CircleCI job",
         )
     )
 

@@ -4,21 +4,17 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
 # The stand-in runs as a script, with `_post.py` beside it (`write_standin` copies it): importing
 # it through `id.testing` would cost every call the emulators' imports.
-from _post import print_token  # type: ignore[import-not-found]
+from _post import command_parser, print_token  # type: ignore[import-not-found]
 
 
 def main(argv: list[str]) -> int:
     """Parse gcloud's flags and print the token, or an error on stderr."""
-    parser = argparse.ArgumentParser(prog="gcloud")
-    groups = parser.add_subparsers(dest="group", required=True)
-    auth = groups.add_parser("auth").add_subparsers(dest="command", required=True)
-    token = auth.add_parser("print-identity-token")
+    parser, token = command_parser("gcloud", "auth", "print-identity-token")
     token.add_argument("--audiences", default="")
     token.add_argument("--impersonate-service-account", default="")
     token.add_argument("--include-email", action="store_true")

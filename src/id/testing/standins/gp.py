@@ -4,31 +4,27 @@ emulator named by ID_TESTING_GITPOD_URL for a token, as `gp` asks the workspace 
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
 # The stand-in runs as a script, with `_post.py` beside it (`write_standin` copies it): importing
 # it through `id.testing` would cost every call the emulators' imports.
-from _post import print_token  # type: ignore[import-not-found]
+from _post import command_parser, print_token  # type: ignore[import-not-found]
 
 
 def main(argv: list[str]) -> int:
     """Parse the real CLI's flags and print the token, or an error on stderr."""
-    parser = argparse.ArgumentParser(prog="gp")
-    commands = parser.add_subparsers(dest="command", required=True)
-    idp = commands.add_parser("idp").add_subparsers(dest="idp_command", required=True)
-    token_command = idp.add_parser("token")
+    parser, token_command = command_parser("gp", "idp", "token")
     token_command.add_argument("--audience", action="append", required=True)
     token_command.add_argument("--decode", action="store_true")
     args = parser.parse_args(argv)
-    url = os.environ.get("ID_TESTING_GITPOD_URL", "")
-    if not url:
-        print("gp: not running in a Gitpod workspace", file=sys.stderr)
-        return 1
     return int(
         print_token(
-            url, {"audience": args.audience}, failure="gp: failed to get an ID token: ", timeout=5
+            os.environ.get("ID_TESTING_GITPOD_URL", ""),
+            {"audience": args.audience},
+            failure="gp: failed to get an ID token: ",
+            missing="gp: not running in a Gitpod workspace",
+            timeout=5,
         )
     )
 

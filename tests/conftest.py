@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# The suite starts gRPC servers (the SPIFFE emulator) and subprocesses in one process: gRPC's
+# fork handlers, meant for a fork without exec, are off (see id/testing/spiffe.py).
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "0")
+
 # No per-example deadline: a loaded two-core machine cannot keep one, and a property test's
 # verdict must not depend on the machine's load.
 settings.register_profile("id", deadline=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import ssl
 import tempfile
@@ -9,6 +10,11 @@ from collections.abc import Mapping
 from concurrent import futures
 from pathlib import Path
 from typing import Any
+
+# This process runs a gRPC server and starts commands (fork, then exec at once): gRPC's fork
+# handlers are for a fork without exec, and with the server's threads running they can kill
+# the child (grpc/grpc#13873, #29044). Read when gRPC starts, so set before it is imported.
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "0")
 
 import grpc
 

@@ -31,3 +31,24 @@ def write_section(name: str, body: str) -> None:
     readme = _replace(README.read_text(encoding="utf-8"), name, body)
     if readme is not None:
         README.write_text(readme, encoding="utf-8")
+
+
+def machine() -> str:
+    """What the numbers were measured on: the interpreter, the machine, the day."""
+    import os
+    import platform
+    import time
+
+    return (
+        f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"{time.strftime('%Y-%m-%d')}"
+    )
+
+
+def report(name: str, heading: str, text: str, *, write: bool) -> None:
+    """Print `text` and the machine; with `write`, also as the section `name` of RESULTS.md,
+    under `heading`."""
+    where = machine()
+    print(f"{text}\n\n{where}")
+    if write:
+        write_section(name, f"{heading}\n\n{text}\n\n{where}")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -234,10 +233,9 @@ def main() -> None:
     with cases(environ) as all_cases:
         rows = [measure(case, ours, theirs, args.pairs, args.warmup) for case in all_cases]
     floor = floor_ratio(ours, environ, args.pairs, args.warmup)
-    machine = (
-        f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
-        f"{time.strftime('%Y-%m-%d')}"
-    )
+    from _results import machine as measured_on
+
+    machine = measured_on()
     text = table(rows, args.pairs, floor)
     print(text)
     print(f"\n{machine}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 from collections.abc import Callable
@@ -72,22 +71,16 @@ def main() -> None:
     lines += [
         f"| {name} | {per_second:,.0f} | {latency:.2f} ms |" for name, per_second, latency in rows
     ]
-    machine = (
-        f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
-        f"{time.strftime('%Y-%m-%d')}"
-    )
-    text = "\n".join(lines)
-    print(f"{text}\n\n{machine}")
-    if args.write:
-        from _results import write_section
+    from _results import report
 
-        write_section(
-            "throughput",
-            "### In one process: `bench/throughput.py`\n\n"
-            "Each `detect_credential` call fetches a new token over a new HTTP connection (tokens "
-            "are never cached); verification reuses the issuer's keys.\n\n"
-            f"{text}\n\n{machine}",
-        )
+    report(
+        "throughput",
+        "### In one process: `bench/throughput.py`\n\n"
+        "Each `detect_credential` call fetches a new token over a new HTTP connection (tokens "
+        "are never cached); verification reuses the issuer's keys.",
+        "\n".join(lines),
+        write=args.write,
+    )
 
 
 if __name__ == "__main__":

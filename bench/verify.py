@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import platform
 import statistics
 import threading
 import time
@@ -150,23 +149,17 @@ def main() -> None:
         f"| first verification at a healthy issuer while another's key fetch hangs "
         f"| {elapsed * 1000:.0f} ms (the other still waiting: {'yes' if under_way else 'no'}) |",
     ]
-    machine = (
-        f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
-        f"{time.strftime('%Y-%m-%d')}"
-    )
-    text = "\n".join(lines)
-    print(f"{text}\n\n{machine}")
-    if args.write:
-        from _results import write_section
+    from _results import report
 
-        write_section(
-            "verify",
-            "### Verifying for a service: `bench/verify.py`\n\n"
-            "`Verifier.verify` (signature, issuer, one audience, validity, no policy) against a "
-            "bare `jwt.decode` with the same key and checks, alternating round by round on the "
-            "same tokens.\n\n"
-            f"{text}\n\n{machine}",
-        )
+    report(
+        "verify",
+        "### Verifying for a service: `bench/verify.py`\n\n"
+        "`Verifier.verify` (signature, issuer, one audience, validity, no policy) against a "
+        "bare `jwt.decode` with the same key and checks, alternating round by round on the "
+        "same tokens.",
+        "\n".join(lines),
+        write=args.write,
+    )
 
 
 if __name__ == "__main__":

@@ -144,15 +144,17 @@ class Response:
             )
         return value
 
-    def string_field(self, path: str) -> str | None:
+    def string_field(self, path: str, *, strict: bool = False) -> str | None:
         """The non-empty string at `path` (dotted: `auth.client_token`) of a JSON object body;
-        None when the body is not JSON or has no such string. The one place answers' fields
-        are read."""
+        None when the body has no such string, or is not a JSON object (with `strict`, that is
+        an `HttpError` saying so). The one place answers' fields are read."""
         from .._errors import IdentityError
 
         try:
             value: Any = self.json_object()
         except IdentityError:
+            if strict:
+                raise
             return None
         for name in path.split("."):
             value = value.get(name) if isinstance(value, dict) else None

@@ -17,8 +17,7 @@ def token_field(response: Response, field: str, title: str, where: str) -> str:
     """The string `field` of a 200 JSON answer; otherwise an error quoting what came back."""
     if response.status != 200:
         raise AmbientCredentialError(f"{title}: {where} answered {response.describe()}")
-    response.json_object()  # an answer that is not a JSON object is said as such
-    value = response.string_field(field)
+    value = response.string_field(field, strict=True)
     if value is None:
         raise AmbientCredentialError(f'{title}: {where}\'s answer has no string "{field}"')
     return value

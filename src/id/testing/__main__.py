@@ -163,17 +163,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         emulator = EMULATORS[platform]
     except ImportError as exc:
-        print(f"id.testing: {platform} needs a library that is missing ({exc.name}): "
-              f"{_EXTRAS.get(platform, 'see the docs')}", file=sys.stderr)  # fmt: skip
-        return 5
+        return _missing_extra(platform, exc)
     options = _options(args, parser, platform, emulator)
     with contextlib.ExitStack() as stack:
         try:
             job = stack.enter_context(emulator(**options))
         except ImportError as exc:
-            print(f"id.testing: {platform} needs a library that is missing ({exc.name}): "
-                  f"{_EXTRAS.get(platform, 'see the docs')}", file=sys.stderr)  # fmt: skip
-            return 5
+            # An emulator may import more of its extra when it starts.
+            return _missing_extra(platform, exc)
         print(f"id.testing: emulating {platform}", file=sys.stderr)
         print(f"id.testing: issuer {job.issuer.url}", file=sys.stderr)
         print(
@@ -194,6 +191,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 _EXTRAS = {"spiffe": "pip install 'id[spiffe]'", "aws": "pip install 'id[aws]'"}
+
+
+def _missing_extra(platform: str, exc: ImportError) -> int:
+    """Say which extra the emulator of `platform` needs; exit status 5, as `python -m id`."""
+    print(
+        f"id.testing: {platform} needs a library that is missing ({exc.name}): "
+        f"{_EXTRAS.get(platform, 'see the docs')}",
+        file=sys.stderr,
+    )
+    return 5
 
 
 def _start_service(

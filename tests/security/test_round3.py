@@ -111,7 +111,7 @@ def test_a_server_chosen_audience_takes_only_nomads_exact_identity(
     tls: tuple[ssl.SSLContext, str],
 ) -> None:
     # The identity is for the deploy service and the index both: not the index's alone.
-    with Nomad({"deploy": ["https://deploy.example", "pypi"]}) as job:
+    with Nomad(identities={"deploy": ["https://deploy.example", "pypi"]}) as job:
         result, index = publish(job, tls, audience="pypi")
     assert result.returncode == 1
     assert [r.path for r in index.requests] == ["/_/oidc/audience"]

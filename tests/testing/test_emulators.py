@@ -199,3 +199,26 @@ def test_terraform_emulator_declares_one_pair_per_audience() -> None:
         environ = job_environ(run.environ)
         assert claims(detect_credential("pypi", environ=environ))["aud"] == "pypi"
         assert environ["TFC_WORKLOAD_IDENTITY_AUDIENCE_A0"] == "aws.workload.identity"
+
+
+def test_an_emulators_options_are_its_declared_fields() -> None:
+    # Every emulator takes the shared options and its own, by keyword, with the class's defaults.
+    job = GitHubActions(repository="someone/app", lifetime=-60)
+    assert (job.repository, job.ref, job.lifetime) == ("someone/app", "refs/heads/main", -60)
+    assert GoogleCloud().lifetime == 3600  # the platform's own default for a shared option
+    assert GitLabCI(audiences=["pypi"]).id_tokens == {"PYPI_ID_TOKEN": "pypi"}
+
+
+def test_an_unknown_or_positional_option_is_refused_by_name() -> None:
+    with pytest.raises(TypeError, match="GitHubActions has no option 'repo' .*repository"):
+        GitHubActions(repo="someone/app")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        GitLabCI(["pypi"])  # type: ignore[call-arg,arg-type]
+
+
+def test_derived_values_are_per_emulator() -> None:
+    # What `__post_init__` derives is the instance's own, not a default shared through the class.
+    one, two = GitHubActions(claims={"x": 1}), GitHubActions()
+    one.claim_overrides["y"] = 2
+    assert two.claim_overrides == {}
+    assert one.request_token != two.request_token

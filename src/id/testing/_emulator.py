@@ -11,9 +11,10 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ._issuer import DISCOVERY_PATH, JWKS_PATH, OIDCIssuer
+from ._options import Options
 from ._server import Faults, Request, Route, Served
 
 _STANDINS = Path(__file__).parent / "standins"
@@ -30,7 +31,26 @@ def write_standin(path: Path, source: str) -> Path:
     return path
 
 
-class Emulator(Served):
+class PlatformOptions(Options):
+    """The options every emulator takes (a subclass declares its own the same way, and may give
+    `lifetime` another default)."""
+
+    #: Claims that override the platform's in every token.
+    claims: Mapping[str, Any] | None = None
+    #: Makes the token service misbehave.
+    faults: Faults | None = None
+    #: Seconds a token lives (negative: an expired token).
+    lifetime: float = 300
+    #: A server context (e.g. from trustme): the server speaks HTTPS.
+    tls: ssl.SSLContext | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        #: The `claims` option, as a dict a test may still change.
+        self.claim_overrides = dict(self.claims or {})
+
+
+class Emulator(Served, PlatformOptions):
     """Base of the platform emulators: a context manager that yields itself.
 
     With `tls` (a server context, e.g. from trustme) the server speaks HTTPS. Inside the `with`
@@ -43,23 +63,10 @@ class Emulator(Served):
     """
 
     #: The platform's name, as in id's provider registry.
-    platform: str = ""
+    platform: ClassVar[str] = ""
 
-    def __init__(
-        self,
-        *,
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 300,
-        tls: ssl.SSLContext | None = None,
-    ) -> None:
-        """The options every emulator takes (subclasses pass them on as `**options` and add their
-        own): `claims` override the platform's, `faults` make its token service misbehave,
-        `lifetime` (seconds; negative for an expired token), `tls` to serve HTTPS."""
-        self.claim_overrides = dict(claims or {})
-        self.faults = faults
-        self.lifetime = lifetime
-        self.tls = tls
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.issuer = OIDCIssuer()
         self.environ: dict[str, str] = {}
         self._tempdir: str | None = None

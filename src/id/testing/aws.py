@@ -25,16 +25,11 @@ class AwsSts(Emulator):
 
     platform = "aws"
 
-    def __init__(
-        self,
-        *,
-        role_arn: str = "arn:aws:iam::123456789012:role/release",
-        federation_enabled: bool = True,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.role_arn = role_arn
-        self.federation_enabled = federation_enabled
+    role_arn: str = "arn:aws:iam::123456789012:role/release"
+    federation_enabled: bool = True
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.secret_access_key = secrets.token_urlsafe(30)
         self.session_token = "IQoJb3JpZ2luX2VjE" + secrets.token_urlsafe(60)
 

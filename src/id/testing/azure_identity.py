@@ -23,14 +23,11 @@ class AzureManagedIdentity(Emulator):
 
     platform = "azure-identity"
 
-    def __init__(
-        self,
-        *,
-        app_service: bool = True,
-        **options: Any,
-    ) -> None:
-        super().__init__(**{"lifetime": 3600, **options})
-        self.app_service = app_service
+    app_service: bool = True
+    lifetime: float = 3600
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.identity_header = secrets.token_urlsafe(24)
 
     def platform_claims(self, audience: str) -> dict[str, Any]:

@@ -23,18 +23,13 @@ class AzurePipelines(Emulator):
 
     platform = "azure-pipelines"
 
-    def __init__(
-        self,
-        *,
-        organization: str = "example-org",
-        project: str = "release",
-        access_token_mapped: bool = True,
-        **options: Any,
-    ) -> None:
-        super().__init__(**{"lifetime": 600, **options})
-        self.organization = organization
-        self.project = project
-        self.access_token_mapped = access_token_mapped
+    organization: str = "example-org"
+    project: str = "release"
+    access_token_mapped: bool = True
+    lifetime: float = 600
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.connection_id = str(uuid.uuid4())
         self.access_token = secrets.token_urlsafe(40)
 

@@ -18,14 +18,10 @@ class Bitrise(Emulator):
 
     platform = "bitrise"
 
-    def __init__(
-        self,
-        *,
-        app: str = "example-app",
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.app = app
+    app: str = "example-app"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.api_token = secrets.token_urlsafe(40)
 
     def platform_claims(self, audience: str) -> dict[str, Any]:

@@ -19,22 +19,14 @@ class Buildkite(Emulator):
 
     platform = "buildkite"
 
-    def __init__(
-        self,
-        *,
-        organization: str = "example-org",
-        pipeline: str = "release",
-        branch: str = "main",
-        step_key: str = "publish",
-        agent_installed: bool = True,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.organization = organization
-        self.pipeline = pipeline
-        self.branch = branch
-        self.step_key = step_key
-        self.agent_installed = agent_installed
+    organization: str = "example-org"
+    pipeline: str = "release"
+    branch: str = "main"
+    step_key: str = "publish"
+    agent_installed: bool = True
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.job_id = str(uuid.uuid4())
         self.agent_token = secrets.token_urlsafe(32)
 

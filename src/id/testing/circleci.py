@@ -18,18 +18,13 @@ class CircleCI(Emulator):
 
     platform = "circleci"
 
-    def __init__(
-        self,
-        *,
-        project: str = "gh/example-org/example-repo",
-        cli_installed: bool = True,
-        context: bool = True,
-        **options: Any,
-    ) -> None:
-        super().__init__(**{"lifetime": 3600, **options})
-        self.project = project
-        self.cli_installed = cli_installed
-        self.context = context
+    project: str = "gh/example-org/example-repo"
+    cli_installed: bool = True
+    context: bool = True
+    lifetime: float = 3600
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.organization_id = str(uuid.uuid4())
         self.project_id = str(uuid.uuid4())
 

@@ -17,16 +17,11 @@ class Codefresh(Emulator):
 
     platform = "codefresh"
 
-    def __init__(
-        self,
-        *,
-        account: str = "example-account",
-        pipeline: str = "release",
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.account = account
-        self.pipeline = pipeline
+    account: str = "example-account"
+    pipeline: str = "release"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.request_token = secrets.token_urlsafe(40)
 
     def platform_claims(self, audience: str) -> dict[str, Any]:

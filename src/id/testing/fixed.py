@@ -38,13 +38,12 @@ class FixedAudienceJob(Emulator):
 
             cls.variable = spec(facts["platform"]).any_of[0]
 
-    def __init__(
-        self,
-        audiences: Sequence[str] = (),
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.audiences = list(audiences) or [self.default_audience]
+    #: The audiences the job's configuration declares (the platform's default when empty).
+    audiences: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.audiences = list(self.audiences) or [self.default_audience]
 
     def platform_claims(self, audience: str) -> dict[str, Any]:
         """A subject naming the job."""

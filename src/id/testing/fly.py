@@ -19,10 +19,12 @@ class FlyMachines(Emulator):
 
     platform = "fly"
 
-    def __init__(self, *, org: str = "example-org", app: str = "release", **options: Any) -> None:
-        super().__init__(**{"lifetime": 600, **options})
-        self.org = org
-        self.app = app
+    org: str = "example-org"
+    app: str = "release"
+    lifetime: float = 600
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.token_requests: list[dict[str, Any]] = []
         self._unix: socketserver.ThreadingUnixStreamServer | None = None
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from ._server import Reply, Request, Route
 from .github import GitHubActions
@@ -21,8 +20,12 @@ class ForgejoActions(GitHubActions):
     platform = "forgejo"
     issuer_path = "/api/actions"
 
-    def __init__(self, *, enable_openid_connect: bool = True, **options: Any) -> None:
-        super().__init__(id_token_permission=enable_openid_connect, **options)
+    #: `enable-openid-connect` in the workflow: without it, no request variables.
+    enable_openid_connect: bool = True
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.id_token_permission = self.enable_openid_connect
 
     def routes(self) -> dict[str, Route]:
         """The token request endpoint, at Forgejo's path."""

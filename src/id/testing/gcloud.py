@@ -16,16 +16,9 @@ class Gcloud(Emulator):
 
     platform = "gcloud"
 
-    def __init__(
-        self,
-        *,
-        account: str = "deployer@example-project.iam.gserviceaccount.com",
-        service_account: bool = True,
-        **options: Any,
-    ) -> None:
-        super().__init__(**{"lifetime": 3600, **options})
-        self.account = account
-        self.service_account = service_account
+    account: str = "deployer@example-project.iam.gserviceaccount.com"
+    service_account: bool = True
+    lifetime: float = 3600
 
     def platform_claims(self, audience: str) -> dict[str, Any]:
         """The claims of a service account's identity token."""

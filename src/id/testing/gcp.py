@@ -26,22 +26,16 @@ class GoogleCloud(Emulator):
 
     platform = "gcp"
 
-    def __init__(
-        self,
-        *,
-        service_account: str = "release@example-project.iam.gserviceaccount.com",
-        impersonate: str | None = None,
-        impersonable: frozenset[str] | None = None,
-        **options: Any,
-    ) -> None:
-        super().__init__(**{"lifetime": 3600, **options})
-        self.service_account = service_account
-        self.impersonate = impersonate
-        self.impersonable = (
-            impersonable
-            if impersonable is not None
-            else frozenset([impersonate] if impersonate else [])
-        )
+    service_account: str = "release@example-project.iam.gserviceaccount.com"
+    impersonate: str | None = None
+    #: The accounts the service account may impersonate (default: `impersonate`).
+    impersonable: frozenset[str] | None = None
+    lifetime: float = 3600
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.impersonable is None:
+            self.impersonable = frozenset([self.impersonate] if self.impersonate else [])
         self.access_token = "ya29." + secrets.token_urlsafe(48)
         # What the metadata server hands out when the scope is not asked for: IAM refuses it.
         self.unscoped_access_token = "ya29." + secrets.token_urlsafe(48)
@@ -122,7 +116,7 @@ class GoogleCloud(Emulator):
             )
         if request.headers.get("authorization") != f"Bearer {self.access_token}":
             return Reply.json(401, {"error": {"code": 401, "status": "UNAUTHENTICATED"}})
-        if account not in self.impersonable:
+        if self.impersonable is None or account not in self.impersonable:
             return Reply.json(
                 403,
                 {

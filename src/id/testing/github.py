@@ -23,20 +23,13 @@ class GitHubActions(Emulator):
 
     platform = "github"
 
-    def __init__(
-        self,
-        *,
-        repository: str = "octo-org/octo-repo",
-        ref: str = "refs/heads/main",
-        workflow: str = "release.yml",
-        id_token_permission: bool = True,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.repository = repository
-        self.ref = ref
-        self.workflow = workflow
-        self.id_token_permission = id_token_permission
+    repository: str = "octo-org/octo-repo"
+    ref: str = "refs/heads/main"
+    workflow: str = "release.yml"
+    id_token_permission: bool = True
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.request_token = secrets.token_urlsafe(32)
 
     def platform_claims(self, audience: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from ._emulator import Emulator
@@ -20,20 +21,16 @@ class GitLabCI(Emulator):
 
     platform = "gitlab"
 
-    def __init__(
-        self,
-        audiences: Sequence[str] = (),
-        *,
-        id_tokens: Mapping[str, str] | None = None,
-        project_path: str = "group/project",
-        ref: str = "main",
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.id_tokens = {_variable_name(a): a for a in audiences}
-        self.id_tokens.update(id_tokens or {})
-        self.project_path = project_path
-        self.ref = ref
+    #: Audiences, each declared as the `<AUD>_ID_TOKEN` the convention names.
+    audiences: Sequence[str] = ()
+    #: More ID tokens, variable name to audience.
+    id_tokens: Mapping[str, str] = MappingProxyType({})
+    project_path: str = "group/project"
+    ref: str = "main"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.id_tokens = {**{_variable_name(a): a for a in self.audiences}, **self.id_tokens}
 
     def platform_claims(self, audience: str) -> dict[str, Any]:
         """The claims of a GitLab ID token for a branch pipeline."""

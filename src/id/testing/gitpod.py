@@ -15,9 +15,8 @@ class Gitpod(Emulator):
 
     platform = "gitpod"
 
-    def __init__(self, *, gp_installed: bool = True, **options: Any) -> None:
-        super().__init__(**{"lifetime": 3600, **options})
-        self.gp_installed = gp_installed
+    gp_installed: bool = True
+    lifetime: float = 3600
 
     def platform_claims(self, audience: str) -> dict[str, Any]:
         """A workspace's claims: its context URL as subject."""

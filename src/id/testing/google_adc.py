@@ -29,20 +29,14 @@ class GoogleAdc(Emulator):
 
     platform = "google-adc"
 
-    def __init__(
-        self,
-        *,
-        kind: str = "service_account",
-        account: str = "release@example-project.iam.gserviceaccount.com",
-        impersonate: str = "signer@example-project.iam.gserviceaccount.com",
-        account_disabled: bool = False,
-        **options: Any,
-    ) -> None:
-        super().__init__(**{"lifetime": 3600, **options})
-        self.kind = kind
-        self.account = account
-        self.impersonate = impersonate
-        self.account_disabled = account_disabled
+    kind: str = "service_account"
+    account: str = "release@example-project.iam.gserviceaccount.com"
+    impersonate: str = "signer@example-project.iam.gserviceaccount.com"
+    account_disabled: bool = False
+    lifetime: float = 3600
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.private_key_id = secrets.token_hex(20)
         self.refresh_token = "1//" + secrets.token_urlsafe(40)

@@ -6,12 +6,15 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from ._emulator import Emulator
 
 #: The default identity (audience nomadproject.io) and one named "release" for PyPI.
-DEFAULT_IDENTITIES: Mapping[str, Sequence[str]] = {"": ["nomadproject.io"], "release": ["pypi"]}
+DEFAULT_IDENTITIES: Mapping[str, Sequence[str]] = MappingProxyType(
+    {"": ["nomadproject.io"], "release": ["pypi"]}
+)
 
 
 class Nomad(Emulator):
@@ -22,20 +25,10 @@ class Nomad(Emulator):
 
     platform = "nomad"
 
-    def __init__(
-        self,
-        identities: Mapping[str, Sequence[str]] | None = None,
-        *,
-        env: bool = True,
-        file: bool = True,
-        acl_token: str | None = None,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.identities = dict(DEFAULT_IDENTITIES if identities is None else identities)
-        self.env = env
-        self.file = file
-        self.acl_token = acl_token
+    identities: Mapping[str, Sequence[str]] = DEFAULT_IDENTITIES
+    env: bool = True
+    file: bool = True
+    acl_token: str | None = None
 
     def platform_claims(self, audience: str) -> dict[str, Any]:
         """The claims of a task's identity token."""

@@ -9,13 +9,14 @@ import os
 import secrets
 import ssl
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ._emulator import write_standin
 from ._issuer import DISCOVERY_PATH, JWKS_PATH, OIDCIssuer
+from ._options import Options
 from ._server import Reply, Request, Route, Served
 
 OOB_REDIRECT_URI = "urn:ietf:wg:oauth:2.0:oob"
@@ -26,7 +27,7 @@ def _loopback_redirect(uri: str) -> bool:
     return parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
 
 
-class OpenIDProvider(Served):
+class OpenIDProvider(Served, Options):
     """A provider with discovery, JWKS, an authorization endpoint that signs in `email` at once,
     a token endpoint that checks the PKCE verifier and redirect URI, and a device endpoint.
 
@@ -41,37 +42,25 @@ class OpenIDProvider(Served):
       "expire"); `device_interval` is the polling interval it announces.
     """
 
-    def __init__(
-        self,
-        *,
-        client_ids: Iterable[str] = ("sigstore", "test-client"),
-        email: str = "person@example.com",
-        deny: bool = False,
-        wrong_state: bool = False,
-        wrong_nonce: bool = False,
-        device_pending: int = 1,
-        device_slow_down: int = 0,
-        device_outcome: str = "approve",
-        device_interval: float = 0.1,
-        device: bool = True,
-        policy: str | None = None,
-        tls: ssl.SSLContext | None = None,
-    ) -> None:
+    client_ids: Collection[str] = ("sigstore", "test-client")
+    email: str = "person@example.com"
+    deny: bool = False
+    wrong_state: bool = False
+    wrong_nonce: bool = False
+    device_pending: int = 1
+    device_slow_down: int = 0
+    device_outcome: str = "approve"
+    device_interval: float = 0.1
+    device: bool = True
+    #: Azure AD B2C: the authorization endpoint is `.../authorize?p=POLICY`, and a request
+    #: without the policy is refused.
+    policy: str | None = None
+    tls: ssl.SSLContext | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.issuer = OIDCIssuer()
-        #: Azure AD B2C: the authorization endpoint is `.../authorize?p=POLICY`, and a request
-        #: without the policy is refused.
-        self.policy = policy
-        self.client_ids = frozenset(client_ids)
-        self.email = email
-        self.deny = deny
-        self.wrong_state = wrong_state
-        self.wrong_nonce = wrong_nonce
-        self.device_pending = device_pending
-        self.device_slow_down = device_slow_down
-        self.device_outcome = device_outcome
-        self.device_interval = device_interval
-        self.device = device
-        self.tls = tls
+        self.client_ids = frozenset(self.client_ids)
         self._codes: dict[str, dict[str, str]] = {}
         self._devices: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import ssl
 import tempfile
-from collections.abc import Mapping
 from concurrent import futures
 from pathlib import Path
 from typing import Any
@@ -19,36 +17,25 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "0")
 import grpc
 
 from ..providers.spiffe import SECURITY_HEADER, workload_messages
+from ._emulator import PlatformOptions
 from ._issuer import OIDCIssuer
-from ._server import Faults
 
 
-class SpiffeWorkloadApi:
+class SpiffeWorkloadApi(PlatformOptions):
     """Issues JWT-SVIDs for `spiffe_id`. Like an agent, it refuses calls without the
     `workload.spiffe.io: true` metadata (INVALID_ARGUMENT) or without an audience;
     `attested=False` makes it refuse the workload (PERMISSION_DENIED)."""
 
     platform = "spiffe"
 
-    def __init__(
-        self,
-        *,
-        spiffe_id: str = "spiffe://example.org/ci/release",
-        attested: bool = True,
-        claims: Mapping[str, Any] | None = None,
-        faults: Faults | None = None,
-        lifetime: float = 300,
-        tls: ssl.SSLContext | None = None,
-    ) -> None:
-        # The options every emulator takes; `faults` with a status makes the agent unavailable,
-        # and `tls` does not apply to a unix socket.
-        del tls
+    spiffe_id: str = "spiffe://example.org/ci/release"
+    attested: bool = True
+
+    def __post_init__(self) -> None:
+        # Of the options every emulator takes, `faults` with a status makes the agent
+        # unavailable, and `tls` does not apply to a unix socket.
+        super().__post_init__()
         self.issuer = OIDCIssuer("https://oidc-discovery.example.org")
-        self.spiffe_id = spiffe_id
-        self.attested = attested
-        self.claim_overrides = dict(claims or {})
-        self.faults = faults
-        self.lifetime = lifetime
         self.calls: list[dict[str, Any]] = []
         self.environ: dict[str, str] = {}
         self._server: grpc.Server | None = None

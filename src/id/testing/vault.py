@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from ._emulator import Emulator
@@ -19,20 +20,14 @@ class Vault(Emulator):
 
     platform = "vault"
 
-    def __init__(
-        self,
-        *,
-        roles: Mapping[str, str] | None = None,
-        role: str = "pypi",
-        readable: bool = True,
-        namespace: str | None = None,
-        **options: Any,
-    ) -> None:
-        super().__init__(**{"lifetime": 86400, **options})
-        self.roles = dict(roles or {"pypi": "pypi"})
-        self.role = role
-        self.readable = readable
-        self.namespace = namespace
+    roles: Mapping[str, str] = MappingProxyType({"pypi": "pypi"})
+    role: str = "pypi"
+    readable: bool = True
+    namespace: str | None = None
+    lifetime: float = 86400
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.vault_token = "hvs." + secrets.token_urlsafe(24)
 
     def platform_claims(self, audience: str) -> dict[str, Any]:

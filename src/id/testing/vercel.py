@@ -15,18 +15,12 @@ class Vercel(Emulator):
 
     platform = "vercel"
 
-    def __init__(
-        self,
-        *,
-        team: str = "example-team",
-        project: str = "site",
-        oidc: bool = True,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.team = team
-        self.project = project
-        self.oidc = oidc
+    team: str = "example-team"
+    project: str = "site"
+    oidc: bool = True
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         self.build_token = ""
 
     @property

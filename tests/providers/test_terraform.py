@@ -41,5 +41,21 @@ def test_terraform_without_a_pair_for_the_audience(issuer: OIDCIssuer) -> None:
     )
     with pytest.raises(AmbientCredentialError) as info:
         detect_credential("pypi", environ=environ)
-    assert "there is TFC_WORKLOAD_IDENTITY_TOKEN_VAULT for 'vault'" in str(info.value)
+    assert "TFC_WORKLOAD_IDENTITY_TOKEN_VAULT holds a token for 'vault', not 'pypi'" in str(
+        info.value
+    )
     assert "TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG> = pypi" in str(info.value)
+
+
+def test_terraform_chooses_by_the_tokens_own_audience(issuer: OIDCIssuer) -> None:
+    # The run may not see the audience variables; the token's `aud` is what counts.
+    environ = job_environ({"TFC_WORKLOAD_IDENTITY_TOKEN_PYPI": token(issuer, "pypi")})
+    assert detect_credential("pypi", environ=environ) == environ["TFC_WORKLOAD_IDENTITY_TOKEN_PYPI"]
+    mislabelled = job_environ(
+        {
+            "TFC_WORKLOAD_IDENTITY_AUDIENCE_PYPI": "pypi",
+            "TFC_WORKLOAD_IDENTITY_TOKEN_PYPI": token(issuer, "vault"),
+        }
+    )
+    with pytest.raises(AmbientCredentialError, match="_PYPI holds a token for 'vault', not 'pypi'"):
+        detect_credential("pypi", environ=mislabelled)

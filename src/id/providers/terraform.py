@@ -2,12 +2,13 @@
 
 `TFC_WORKLOAD_IDENTITY_TOKEN` is the token for `TFC_WORKLOAD_IDENTITY_AUDIENCE`, and each tagged
 pair `TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG>` / `TFC_WORKLOAD_IDENTITY_TOKEN_<TAG>` another one.
+A token is chosen by its own `aud`, as every platform's tokens declared for several consumers are.
 """
 
 from __future__ import annotations
 
 from .._errors import AmbientCredentialError
-from ._audience import require_audience
+from ._audience import choose
 from ._base import Context, Provider
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
@@ -19,14 +20,13 @@ TOKEN_PREFIX = "TFC_WORKLOAD_IDENTITY_TOKEN"  # noqa: S105 - a variable's name
 AUDIENCE_PREFIX = "TFC_WORKLOAD_IDENTITY_AUDIENCE"
 
 
-def token_pairs(environ: Mapping[str, str]) -> list[tuple[str, str, str]]:
-    """(audience, token variable, token) for every configured pair, plain first."""
-    pairs = []
+def tokens(environ: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(variable, token) of every pair with a token, the plain one first."""
+    found = []
     for name in sorted(environ, key=lambda n: (n != TOKEN_PREFIX, n)):
-        if name == TOKEN_PREFIX or name.startswith(TOKEN_PREFIX + "_"):
-            audience = environ.get(AUDIENCE_PREFIX + name[len(TOKEN_PREFIX) :], "")
-            pairs.append((audience, name, environ[name].strip()))
-    return pairs
+        if (name == TOKEN_PREFIX or name.startswith(TOKEN_PREFIX + "_")) and environ[name].strip():
+            found.append((name, environ[name].strip()))
+    return found
 
 
 class HCPTerraform(Provider):
@@ -37,19 +37,16 @@ class HCPTerraform(Provider):
     offline = True
 
     def fetch(self, audience: str, context: Context) -> str:
-        """The token of the pair whose audience matches."""
-        pairs = [pair for pair in token_pairs(context.environ) if pair[2]]
-        fix = (
-            "Add a pair for it: a workspace environment variable "
-            f"{AUDIENCE_PREFIX}_<TAG> = {audience} (e.g. {AUDIENCE_PREFIX}_ID={audience})"
-        )
-        for declared, variable, token in pairs:
-            if declared == audience:
-                return require_audience(token, audience, self.title, variable, fix)
-        known = ", ".join(
-            f"{variable} for {declared or 'an unnamed audience'!r}"
-            for declared, variable, _ in pairs
-        )
+        """The first pair's token whose `aud` holds the audience (when a server chose the
+        audience, whose `aud` is that audience alone)."""
+        candidates = tokens(context.environ)
+        context.secrets.extend(token for _, token in candidates)
+        chosen, seen = choose(candidates, audience, only_exact=context.audience_from_server)
+        if chosen is not None:
+            return chosen
+        found = f" ({'; '.join(seen)})" if seen else ""
         raise AmbientCredentialError(
-            f"no workload identity token for audience {audience!r} (there is {known}). {fix}"
+            f"no workload identity token for audience {audience!r}{found}. Add a pair for it: "
+            f"a workspace environment variable {AUDIENCE_PREFIX}_<TAG> = {audience} "
+            f"(e.g. {AUDIENCE_PREFIX}_ID={audience})"
         )

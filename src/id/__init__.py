@@ -20,17 +20,18 @@ from ._errors import (
     UnknownProviderError,
     VerificationError,
 )
-from ._jwt import decode_oidc_token
 from ._version import __version__
 
 # typing.TYPE_CHECKING without importing typing (start-up time); type checkers read it alike.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from ._jwt import decode_oidc_token
     from ._token import IdentityToken, Platform
     from .signin import Issuer, interactive_credential
 
 # Names whose modules load on first use: `python -m id AUD` needs none of them.
 _LAZY = {
+    "decode_oidc_token": "._jwt",
     "IdentityToken": "._token",
     "Platform": "._token",
     "Issuer": ".signin",

@@ -343,10 +343,14 @@ def _not_detected() -> int:
 
 def _partial_signals(environ: Mapping[str, str]) -> list[str]:
     """What looks like half a platform: the usual reasons nothing was detected."""
+    from .providers import spec
+
     hints = []
-    if environ.get("KUBERNETES_SERVICE_HOST") and not environ.get("ID_KUBERNETES_TOKEN_FILE"):
+    # Kubernetes is present when both are set: the pod's own variable and the user's.
+    pod, token_file = spec("kubernetes").all_of
+    if environ.get(pod) and not environ.get(token_file):
         hints.append(
-            "this is a Kubernetes pod, but ID_KUBERNETES_TOKEN_FILE is not set: project a "
+            f"this is a Kubernetes pod, but {token_file} is not set: project a "
             "service-account token for the audience and point it at the file "
             "(python -m id --explain AUDIENCE shows the pod spec)"
         )

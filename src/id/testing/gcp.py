@@ -32,10 +32,15 @@ class GoogleCloud(Emulator):
     impersonable: frozenset[str] | None = None
     lifetime: float = 3600
 
+    @property
+    def impersonable_accounts(self) -> frozenset[str]:
+        """`impersonable`, else `impersonate` alone."""
+        if self.impersonable is not None:
+            return self.impersonable
+        return frozenset([self.impersonate] if self.impersonate else [])
+
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.impersonable is None:
-            self.impersonable = frozenset([self.impersonate] if self.impersonate else [])
         self.access_token = "ya29." + secrets.token_urlsafe(48)
         # What the metadata server hands out when the scope is not asked for: IAM refuses it.
         self.unscoped_access_token = "ya29." + secrets.token_urlsafe(48)
@@ -116,7 +121,7 @@ class GoogleCloud(Emulator):
             )
         if request.headers.get("authorization") != f"Bearer {self.access_token}":
             return Reply.json(401, {"error": {"code": 401, "status": "UNAUTHENTICATED"}})
-        if self.impersonable is None or account not in self.impersonable:
+        if account not in self.impersonable_accounts:
             return Reply.json(
                 403,
                 {

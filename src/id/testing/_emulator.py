@@ -71,7 +71,7 @@ class Emulator(Served, PlatformOptions):
         self.environ: dict[str, str] = {}
         self._tempdir: str | None = None
 
-    # Subclasses override these three.
+    # Subclasses give `job_environ` and `platform_claims`, and their server's routes if any.
     def routes(self) -> dict[str, Route]:
         """Exact-path routes of the token service (none where the platform has no server)."""
         return {}

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,10 @@ from id import IdentityError, SignInError
 from id._http import HttpError, Request, check
 from id.testing import (
     AwsStsFederation,
+    Emulator,
     GitHubActions,
     GitLabCI,
+    HCPTerraform,
     LoopbackServer,
     Nomad,
     Reply,
@@ -85,35 +87,45 @@ def hostile_index(
 # Medium: an audience chosen by a remote server
 
 
-def test_an_index_announcing_another_services_audience_gets_no_token(
+@pytest.mark.parametrize(
+    ("make_job", "audience", "said"),
+    [
+        # Another service's audience is refused outright.
+        (
+            lambda: GitLabCI(id_tokens={"AWS_ID_TOKEN": "sts.amazonaws.com"}),
+            "sts.amazonaws.com",
+            ["sts.amazonaws.com", "AWS STS"],
+        ),
+        # GitLab's tokens declared under other names are never scanned.
+        (
+            lambda: GitLabCI(id_tokens={"DEPLOY_ID_TOKEN": "https://deploy.example"}),
+            "https://deploy.example",
+            ["HTTPS___DEPLOY_EXAMPLE_ID_TOKEN is not set", "chosen by the server"],
+        ),
+        # A Nomad identity for the deploy service and the index both: not the index's alone.
+        (lambda: Nomad(identities={"deploy": ["https://deploy.example", "pypi"]}), "pypi", []),
+        # Likewise an HCP Terraform token whose `aud` holds another service too.
+        (
+            lambda: HCPTerraform(
+                audiences=["pypi"], claims={"aud": ["https://deploy.example", "pypi"]}
+            ),
+            "pypi",
+            ["TFC_WORKLOAD_IDENTITY_TOKEN_A0 holds a token for 'https://deploy.example', 'pypi'"],
+        ),
+    ],
+    ids=["another-service", "gitlab-other-names", "nomad-shared-identity", "terraform-shared-aud"],
+)
+def test_a_server_chosen_audience_takes_only_a_token_for_it_alone(
     tls: tuple[ssl.SSLContext, str],
+    make_job: Callable[[], Emulator],
+    audience: str,
+    said: list[str],
 ) -> None:
-    with GitLabCI(id_tokens={"AWS_ID_TOKEN": "sts.amazonaws.com"}) as job:
-        result, index = publish(job, tls, audience="sts.amazonaws.com")
+    with make_job() as job:
+        result, index = publish(job, tls, audience=audience)
     assert result.returncode == 1
-    assert "sts.amazonaws.com" in result.stderr
-    assert "AWS STS" in result.stderr
-    assert [r.path for r in index.requests] == ["/_/oidc/audience"]
-
-
-def test_a_server_chosen_audience_never_scans_gitlabs_other_tokens(
-    tls: tuple[ssl.SSLContext, str],
-) -> None:
-    with GitLabCI(id_tokens={"DEPLOY_ID_TOKEN": "https://deploy.example"}) as job:
-        result, index = publish(job, tls, audience="https://deploy.example")
-    assert result.returncode == 1
-    assert "HTTPS___DEPLOY_EXAMPLE_ID_TOKEN is not set" in result.stderr
-    assert "chosen by the server" in result.stderr
-    assert [r.path for r in index.requests] == ["/_/oidc/audience"]
-
-
-def test_a_server_chosen_audience_takes_only_nomads_exact_identity(
-    tls: tuple[ssl.SSLContext, str],
-) -> None:
-    # The identity is for the deploy service and the index both: not the index's alone.
-    with Nomad(identities={"deploy": ["https://deploy.example", "pypi"]}) as job:
-        result, index = publish(job, tls, audience="pypi")
-    assert result.returncode == 1
+    for text in said:
+        assert text in result.stderr
     assert [r.path for r in index.requests] == ["/_/oidc/audience"]
 
 
